@@ -1,0 +1,75 @@
+"""The default model: trained on the bundled corpus on first use, then cached on disk."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import datasets
+
+from .data import corpus_fingerprint, load_corpus, stance_names
+from .persistence import load_model, save_model
+
+
+def cache_dir() -> Path:
+    """Return the folder where stancelib caches models.
+
+    ``$STANCELIB_HOME`` when set, else ``$XDG_CACHE_HOME/stancelib``, else
+    ``~/.cache/stancelib``.
+    """
+    if os.environ.get("STANCELIB_HOME"):
+        return Path(os.environ["STANCELIB_HOME"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "stancelib"
+
+
+def default_model_path() -> Path:
+    """Return the cache path of the default model for this library and corpus version."""
+    from . import __version__
+
+    return cache_dir() / f"default-{__version__}-{corpus_fingerprint()[:16]}.skops"
+
+
+def build_default():
+    """Train the default model on the ``train`` and ``validation`` splits of the
+    bundled corpus; return it with its scores on ``test`` and ``challenge``."""
+    from .classifier import StanceClassifier
+    from .metrics import evaluate
+
+    corpus = load_corpus()
+    fit = datasets.concatenate_datasets([corpus["train"], corpus["validation"]])
+    model = StanceClassifier().fit(fit.to_pandas(), stance_names(fit))
+    scores = {}
+    for split in ("test", "challenge"):
+        if len(corpus[split]):
+            report = evaluate(model, corpus[split].to_pandas(), stance_names(corpus[split]))
+            scores[split] = {
+                "macro_f1": report.macro_f1,
+                "f_avg": report.f_avg,
+                "accuracy": report.accuracy,
+                "rows": len(corpus[split]),
+            }
+    return model, scores
+
+
+def load_default():
+    """Return the default :class:`~stancelib.StanceClassifier`.
+
+    It is trained on the bundled corpus the first time it is asked for (a few seconds),
+    then loaded from the cache folder (see :func:`cache_dir`). A new corpus or library
+    version builds a new model.
+
+    Returns
+    -------
+    StanceClassifier
+        A fitted model.
+    """
+    path = default_model_path()
+    if path.is_file():
+        return load_model(path)
+    print("stancelib: building the default model from the bundled corpus "
+          f"(first use), caching it in {path.parent}", file=sys.stderr)
+    model, scores = build_default()
+    save_model(model, path, data_fingerprint=corpus_fingerprint(), scores=scores)
+    return model

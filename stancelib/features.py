@@ -1,0 +1,241 @@
+"""Target-aware views of a (text, target) pair, for the vectorizers of the classifier.
+
+:class:`TargetContext` finds the target's mention, the clause around it, the stance cue
+that governs it and the negations in scope, and returns three texts per pair:
+
+``sentence``
+    The whole sentence, folded (case, accents), the mention replaced by ``TGT``.
+``clause``
+    The clause that holds the mention, words in a negation's scope prefixed ``not_``.
+``cues``
+    Symbolic features: the governing cue word and its class, cue classes left and right
+    of the mention with their distance and negation, cues outside the clause (they belong
+    to other targets), and whether the target was found at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from .data import check_pairs
+from .targets import find_mentions, normalize
+
+VIEWS = ("sentence", "clause", "cues")
+
+# Stems (accent- and case-folded prefixes) of words that carry a stance, in English and
+# French. They give the classifier a head start on unseen wording; n-gram features still
+# learn everything else from data.
+CUES = {
+    "sup": (
+        "welcom", "support", "backs", "backed", "backing", "endors", "prais", "applau",
+        "commend", "favou", "favor", "champion", "uphold", "upheld", "reaffirm",
+        "commitment", "committed", "embrac", "hail", "approv", "ratif", "defend",
+        "advoca", "salu", "felicit", "soutien", "soutenir", "souti", "approuv", "appui",
+        "encourag", "plaid", "adher", "bienvenu", "cornerstone", "essential", "vital",
+        "landmark", "milestone", "historic", "pilier", "essentiel", "indispens", "laud",
+        "celebrat", "appreciat", "pledg", "preserv", "safeguard", "rejoui", "positi",
+        "constructi", "lifeline", "breakthrough", "avancee", "progres", "attachement",
+        "attache", "engagement", "merit", "benefi", "chance", "opportun", "atout",
+        "crucial", "welcome", "applaud", "promot", "accueill",
+    ),
+    "opp": (
+        "reject", "oppos", "condemn", "denounc", "critici", "critiz", "against",
+        "object", "veto", "boycott", "protest", "deplor", "refus", "rejet", "rejett",
+        "condamn", "denonc", "contre", "hostil", "fustig", "critiqu", "illegal",
+        "illegitim", "violat", "unacceptab", "inacceptab", "dangerous", "dangereu",
+        "halt", "abandon", "withdraw", "scrap", "revok", "revoc", "suspend", "retir",
+        "abrog", "repeal", "undermin", "slam", "decr", "decri", "assail", "outrag",
+        "scandal", "unlawful", "illicit", "provoca", "destabili", "menace", "threat",
+        "aggress", "annul", "blunder", "mistake", "erreur", "faute", "reckless", "irrespons",
+        "absurd", "unjust", "injust", "abus", "disastr", "desastr", "catastroph",
+        "stop", "arret", "renonc", "bloqu", "block",
+    ),
+    "con": (
+        "concern", "worr", "alarm", "anxi", "uneas", "fear", "troubl", "disquiet",
+        "apprehens", "risk", "caution", "preoccup", "inquiet", "craint", "crain",
+        "vigilan", "risqu", "fragil", "uncertain", "incertitud", "doubt", "doute",
+        "perplex", "reserve", "hesit", "wary", "nervous", "unclear", "question",
+        "interrog", "prudence", "prudent", "dismay", "consterna", "emoi", "alert",
+    ),
+}
+NEGATIONS = frozenset(
+    "not n't no never nor neither without cannot ne n pas jamais aucun aucune sans ni "
+    "guere nullement nobody nothing rien longer".split()
+)
+# words that end a clause: coordination and contrast, in both languages
+BOUNDARY_WORDS = frozenset(
+    "and but while whereas although though yet whilst however et mais tandis alors "
+    "cependant toutefois pourtant or ou".split()
+)
+BOUNDARY_PUNCT = frozenset(",;:()[]—–!?.«»\"")
+STOPWORDS = frozenset(
+    "the a an of to in on for with by at from its their this that these those as is are "
+    "was were be been has have had it they we he she which who will would shall should "
+    "le la les l de du des d un une en au aux a sur pour par avec dans ce cette ces son sa "
+    "ses leur leurs est sont a ont qui que qu il elle ils elles nous se s y".split()
+)
+_TOKEN = re.compile(r"\w+(?=n't)|n't|\w+|[^\w\s]")
+_CUE_PATTERN = {
+    cls: re.compile("|".join(sorted(stems, key=len, reverse=True)))
+    for cls, stems in CUES.items()
+}
+
+
+def cue_class(token: str) -> str | None:
+    """Return the cue class (``sup``, ``opp`` or ``con``) of a folded token, or None.
+
+    Examples
+    --------
+    >>> cue_class("condamnent"), cue_class("welcomed"), cue_class("summit")
+    ('opp', 'sup', None)
+    """
+    for cls, pattern in _CUE_PATTERN.items():
+        if pattern.match(token):
+            return cls
+    return None
+
+
+def _distance(gap: int) -> str:
+    return "d1" if gap <= 2 else "d2" if gap <= 5 else "d3"
+
+
+def target_views(text: str, target: str, aliases=None) -> tuple[str, str, str]:
+    """Return the ``(sentence, clause, cues)`` views of one pair; see the module doc.
+
+    Examples
+    --------
+    >>> views = target_views("Both sides reject the sanctions and welcome the accord.",
+    ...                      "the accord")
+    >>> views[1]
+    'welcome TGT'
+    >>> "gov_welcom" in views[2].split()
+    True
+    """
+    folded = normalize(text)
+    spans = find_mentions(text, target, aliases, partial=True)
+    tokens, in_target = [], []
+    for match in _TOKEN.finditer(folded):
+        start, end = match.span()
+        inside = any(s < end and start < e for s, e in spans)
+        # one TGT token for each mention, however many words it has
+        if inside and in_target and in_target[-1] and tokens[-1] == "TGT":
+            continue
+        tokens.append("TGT" if inside else match.group())
+        in_target.append(inside)
+    sentence = " ".join(tokens)
+    cues = [] if spans else ["notfound"]
+    if "?" in tokens:
+        cues.append("question")
+    if not spans:
+        return sentence, sentence, " ".join(cues + _cue_tokens(tokens, None))
+    first = tokens.index("TGT")
+    lo, hi = _clause_bounds(tokens, first)
+    negated = _negation_scope(tokens)
+    clause = " ".join(
+        ("not_" + tok) if negated[i] and tok != "TGT" else tok
+        for i, tok in enumerate(tokens[lo:hi], start=lo)
+    )
+    cues += _cue_tokens(tokens, first, lo, hi, negated)
+    return sentence, clause, " ".join(cues)
+
+
+def _clause_bounds(tokens: list[str], first: int) -> tuple[int, int]:
+    def is_boundary(tok):
+        return tok in BOUNDARY_PUNCT or tok in BOUNDARY_WORDS
+
+    lo = first
+    while lo > 0 and not is_boundary(tokens[lo - 1]):
+        lo -= 1
+    # a coordinated object ("welcome the accord and TGT") borrows the clause before it
+    if lo > 0 and all(t in STOPWORDS for t in tokens[lo:first]):
+        lo -= 1
+        while lo > 0 and not is_boundary(tokens[lo - 1]):
+            lo -= 1
+    hi = first + 1
+    while hi < len(tokens) and not is_boundary(tokens[hi]):
+        hi += 1
+    return lo, hi
+
+
+def _negation_scope(tokens: list[str]) -> list[bool]:
+    negated, active = [], False
+    for tok in tokens:
+        if tok in BOUNDARY_PUNCT or tok in BOUNDARY_WORDS:
+            active = False
+        negated.append(active)
+        if tok in NEGATIONS:
+            active = True
+    return negated
+
+
+def _cue_tokens(tokens, first, lo=0, hi=None, negated=None) -> list[str]:
+    hi = len(tokens) if hi is None else hi
+    out, governor = [], None
+    for i, tok in enumerate(tokens):
+        cls = cue_class(tok) if tok != "TGT" else None
+        if cls is None:
+            continue
+        if first is None:
+            out.append(f"any_{cls}")
+            continue
+        if not lo <= i < hi:
+            out.append(f"out_{cls}")
+            continue
+        side = "L" if i < first else "R"
+        neg = "_neg" if negated[i] else ""
+        out += [f"{cls}{neg}", f"{cls}_{side}{neg}", f"{cls}_{side}_{_distance(abs(i - first))}"]
+        if side == "L" or governor is None:
+            governor = (tok, cls, neg, side)
+    if governor is not None:
+        tok, cls, neg, side = governor
+        out += [f"gov_{tok[:6]}{neg}", f"govcls_{cls}{neg}", f"govside_{side}"]
+    if first is not None:
+        left = [t for t in tokens[lo:first] if t not in STOPWORDS and t.isalpha()]
+        right = [t for t in tokens[first + 1 : hi] if t not in STOPWORDS and t.isalpha()]
+        if left:
+            out.append(f"left_{left[-1][:6]}")
+        if right:
+            out.append(f"right_{right[0][:6]}")
+    return out
+
+
+class TargetContext(TransformerMixin, BaseEstimator):
+    """Turn (text, target) pairs into the ``sentence``, ``clause`` and ``cues`` views.
+
+    Parameters
+    ----------
+    aliases : dict of str to list of str, default=None
+        Extra names under which a target may be mentioned, added to the built-in ones.
+
+    Examples
+    --------
+    >>> TargetContext().transform([("We reject the embargo.", "embargo")])["clause"][0]
+    'we reject TGT'
+    """
+
+    def __init__(self, *, aliases=None):
+        self.aliases = aliases
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        pairs = check_pairs(X)
+        views = [
+            target_views(text, target, self.aliases)
+            for text, target in zip(pairs["text"], pairs["target"])
+        ]
+        return pd.DataFrame(views, columns=list(VIEWS))
+
+    def get_feature_names_out(self, input_features=None):
+        return list(VIEWS)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = False
+        return tags
