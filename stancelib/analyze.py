@@ -20,7 +20,9 @@ ABBREVIATIONS = frozenset(
     "nov dec janv fevr avr juil oct dept inc ltd co corp av bd env ref min max hon rt "
     "j.-c".split()
 )
-_BOUNDARY = re.compile(r"([.!?…]+)([\"'»”’)\]]*)(\s+)(?=[\"'«“(\[]?\s?[A-ZÀ-Ý0-9])")
+_BOUNDARY = re.compile(
+    r"([.!?…]+)((?:\s?[\"'»”’)\]])*)(\s+)(?=[\"'«“(\[]?\s?[A-ZÀ-Ý0-9])"
+)
 _WORD_BEFORE = re.compile(r"([\w.\-]+)$")
 
 
@@ -67,29 +69,41 @@ def _is_abbreviation(before: str) -> bool:
 # Stance predicates whose object is a likely target, in English and French.
 _PREDICATES = (
     r"welcom\w*|support\w*|back(?:s|ed|ing)?|endors\w*|condemn\w*|reject\w*|oppos\w*|"
-    r"denounc\w*|criticis\w*|criticiz\w*|deplor\w*|applaud\w*|prais\w*|"
-    r"(?:concerned|worried|alarmed|troubled) (?:about|by|at|over)|concern (?:about|over|at)|"
-    r"warn\w* (?:against|of)|call\w* for|urge\w*|"
+    r"denounc\w*|criticis\w*|criticiz\w*|deplor\w*|applaud\w*|prais\w*|concerned|"
+    r"worried|alarmed|troubled|concern|warn\w*|call\w* for|urge\w*|"
     r"salu\w*|soutien\w*|souti\w*|approuv\w*|condamn\w*|rejett\w*|rejet\w*|"
-    r"s'oppos\w* à|oppos\w* à|dénonc\w*|déplor\w*|se félicit\w* d[eu]s?|félicit\w*|"
-    r"préoccupé\w* par|inquiet\w* (?:de|du|des)|s'inquièt\w* d[eu]s?|"
-    r"met\w* en garde contre|appel\w* à"
+    r"s'oppos\w*|dénonc\w*|déplor\w*|se félicit\w*|félicit\w*|préoccupé\w*|"
+    r"inquiet\w*|s'inquièt\w*|met\w* en garde|appel\w*"
 )
 _NP_STOP = (
     r"[,;:.!?()]|\s(?:and|but|while|which|that|who|as|because|if|et|mais|qui|que|dont|"
     r"tandis|alors|car|si|lors)\s"
 )
+# an adverb may sit between a predicate and its object ("s'inquiètent toutefois du")
+_ADVERB = r"(?:\s+(?:\w+ment|however|also|again|toutefois|aussi|encore|firmly|strongly|deeply))?"
+# a preposition after the predicate is not part of the target ("support for X")
+_PREPOSITION = (
+    r"(?:\s+(?:for|of|to|towards|about|by|at|over|against|pour|à|au|aux|de|du|des|"
+    r"d'|par|contre)(?=\s|'))?"
+)
 _PREDICATE_OBJECT = re.compile(
-    rf"\b(?:{_PREDICATES})\s+((?:(?!{_NP_STOP}).){{3,90}}?)(?={_NP_STOP}|$)",
+    rf"\b(?:{_PREDICATES}){_ADVERB}{_PREPOSITION}\s+((?:(?!{_NP_STOP}).){{3,120}}?)"
+    rf"(?={_NP_STOP}|$)",
+    re.IGNORECASE,
+)
+_TRAILING_STOPWORDS = re.compile(
+    r"(?:\s+(?:the|a|an|of|in|on|to|for|at|by|with|le|la|les|l'|de|du|des|d'|en|au|aux|"
+    r"à|pour|sur|par|avec|dans))+$",
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b(?:-[A-Z0-9]+)?")
 _NAME = re.compile(
-    r"\b[A-Z][\w'’-]+(?:\s+(?:(?:of|for|de|du|des|la|le|pour)\s+)?"
+    r"\b(?!(?:The|A|An|Le|La|Les|Un|Une|Des|This|These|Ce|Cette|Ces)\b)"
+    r"[A-Z][\w'’-]+(?:\s+(?:(?:of|for|de|du|des|la|le|pour)\s+)?"
     r"[A-Z][\w'’-]+)+"
 )
 _NOT_TARGETS = frozenset("I A OK TV AM PM UTC GMT".split())
-_MAX_OBJECT_WORDS = 8
+_MAX_OBJECT_WORDS = 10
 _PROGRESS_MIN = 10_000
 _BATCH = 20_000
 
@@ -99,7 +113,7 @@ def find_candidate_targets(sentence: str) -> list[str]:
 
     The heuristic, in order: the object noun phrase of a stance predicate ("welcome the
     new trade accord", "s'opposent à l'élargissement"), cut at the first comma,
-    conjunction or relative pronoun and at eight words; acronyms (NATO, OTAN, AUKUS);
+    conjunction or relative pronoun and at ten words; acronyms (NATO, OTAN, AUKUS);
     multi-word capitalised names (European Union, Conseil de sécurité). Candidates inside
     a longer candidate are dropped.
 
@@ -111,8 +125,8 @@ def find_candidate_targets(sentence: str) -> list[str]:
     """
     found = []
     for match in _PREDICATE_OBJECT.finditer(sentence):
-        words = match.group(1).split()[:_MAX_OBJECT_WORDS]
-        found.append((match.start(1), " ".join(words)))
+        words = " ".join(match.group(1).split()[:_MAX_OBJECT_WORDS])
+        found.append((match.start(1), _TRAILING_STOPWORDS.sub("", words)))
     for pattern in (_ACRONYM, _NAME):
         found += [
             (m.start(), m.group())

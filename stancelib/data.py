@@ -14,7 +14,9 @@ from importlib import resources
 from pathlib import Path
 
 import datasets
+import numpy as np
 import pandas as pd
+from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit, StratifiedShuffleSplit
 
 from .labels import STANCES
 
@@ -289,3 +291,47 @@ def load_corpus() -> datasets.DatasetDict:
     challenge = read_corpus_frame("challenge").drop(columns="source_file")
     parts["challenge"] = _to_dataset(challenge)
     return datasets.DatasetDict(parts)
+
+
+def data_fingerprint(dataset: datasets.Dataset) -> str:
+    """Return a SHA-256 digest of the text, target and stance of every row."""
+    digest = hashlib.sha256()
+    for text, target, stance in zip(
+        dataset["text"], dataset["target"], stance_names(dataset)
+    ):
+        digest.update(f"{text}\t{target}\t{stance}\n".encode())
+    return digest.hexdigest()
+
+
+def holdout_split(
+    dataset: datasets.Dataset, *, test_size: float = 0.2, seed: int = 0
+) -> tuple[datasets.Dataset, datasets.Dataset]:
+    """Split a labelled dataset into train and held-out parts.
+
+    With a ``doc_id`` column, whole documents go to one side (no document in both);
+    otherwise the split is stratified by stance when every stance has two rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"text": [f"Text {i}." for i in range(10)],
+    ...                       "target": ["t"] * 10, "stance": ["support", "none"] * 5})
+    >>> train, test = holdout_split(load_dataset(frame), test_size=0.2)
+    >>> len(train), len(test)
+    (8, 2)
+    """
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must be in (0, 1). Got {test_size!r} instead.")
+    index = np.arange(len(dataset))
+    if "doc_id" in dataset.column_names:
+        splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
+        groups = dataset["doc_id"]
+    else:
+        counts = pd.Series(dataset["stance"]).value_counts()
+        stratify = counts.min() >= 2
+        splitter = (StratifiedShuffleSplit if stratify else ShuffleSplit)(
+            n_splits=1, test_size=test_size, random_state=seed
+        )
+        groups = None
+    train, test = next(splitter.split(index, dataset["stance"], groups))
+    return dataset.select(np.sort(train)), dataset.select(np.sort(test))

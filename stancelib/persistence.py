@@ -16,6 +16,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import sklearn
 import skops.io as sio
 
@@ -41,6 +42,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def write_json(path, value) -> None:
+    """Write ``value`` as indented JSON to ``path``, atomically."""
+    _write_atomic(Path(path), json.dumps(_json_safe(value), indent=2).encode())
+
+
 def metadata_path(path) -> Path:
     """Return the metadata file that belongs to the model at ``path``."""
     path = Path(path)
@@ -48,6 +54,10 @@ def metadata_path(path) -> Path:
 
 
 def _json_safe(value):
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, (list, tuple)):
@@ -92,7 +102,7 @@ def save_model(model, path, *, data_fingerprint=None, scores=None) -> Path:
         "scores": _json_safe(scores or {}),
     }
     meta = metadata_path(path)
-    _write_atomic(meta, json.dumps(metadata, indent=2).encode())
+    write_json(meta, metadata)
     return meta
 
 

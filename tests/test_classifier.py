@@ -1,0 +1,133 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
+
+from stancelib import StanceClassifier
+
+
+def test_fit_returns_self_and_keeps_params(pairs):
+    model = StanceClassifier(min_df=1)
+    params = model.get_params()
+    assert model.fit(pairs[["text", "target"]], pairs["stance"]) is model
+    assert model.get_params() == params
+
+
+def test_predict_before_fit_raises(pairs):
+    with pytest.raises(NotFittedError):
+        StanceClassifier().predict(pairs[["text", "target"]])
+
+
+def test_predictions_are_stances_and_training_rows_are_learnt(fitted, pairs):
+    predicted = fitted.predict(pairs[["text", "target"]])
+    assert set(predicted) <= set(fitted.classes_)
+    assert (predicted == pairs["stance"]).mean() == 1.0
+
+
+def test_predict_proba_follows_classes_order(fitted, pairs):
+    proba = fitted.predict_proba(pairs[["text", "target"]])
+    assert proba.shape == (len(pairs), len(fitted.classes_))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_array_equal(
+        fitted.classes_[proba.argmax(axis=1)], fitted.predict(pairs[["text", "target"]])
+    )
+
+
+def test_pairs_and_dataframe_give_the_same_predictions(fitted, pairs):
+    as_pairs = list(pairs[["text", "target"]].itertuples(index=False, name=None))
+    np.testing.assert_array_equal(
+        fitted.predict(as_pairs), fitted.predict(pairs[["text", "target"]])
+    )
+
+
+def test_score_is_accuracy(fitted, pairs):
+    assert fitted.score(pairs[["text", "target"]], pairs["stance"]) == 1.0
+
+
+def test_second_fit_forgets_the_first(pairs):
+    model = StanceClassifier().fit(pairs[["text", "target"]], pairs["stance"])
+    subset = pairs[pairs["stance"].isin(["support", "opposition"])]
+    model.fit(subset[["text", "target"]], subset["stance"])
+    assert list(model.classes_) == ["opposition", "support"]
+
+
+def test_grid_search_reaches_parameters(pairs):
+    search = GridSearchCV(
+        StanceClassifier(),
+        {"char_ngram_range": [None, (2, 4)], "use_cues": [True, False]},
+        cv=2,
+    )
+    search.fit(pairs[["text", "target"]], pairs["stance"])
+    assert set(search.best_params_) == {"char_ngram_range", "use_cues"}
+    assert clone(search.best_estimator_).get_params()["use_cues"] in (True, False)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"word_ngram_range": (2, 1)}, "word_ngram_range"),
+        ({"char_ngram_range": 3}, "char_ngram_range"),
+        ({"min_df": 0}, "min_df"),
+    ],
+)
+def test_bad_parameters_are_refused_in_fit(pairs, params, match):
+    model = StanceClassifier(**params)  # __init__ only stores
+    with pytest.raises(ValueError, match=match):
+        model.fit(pairs[["text", "target"]], pairs["stance"])
+
+
+@pytest.mark.parametrize(
+    "X, error, match",
+    [
+        ("We welcome the accord.", TypeError, "single string"),
+        ([("only text",)], TypeError, r"X\[0\] must be a \(text, target\) pair"),
+        ([("text", 3)], TypeError, "'target' must be a string"),
+        ([], ValueError, "X is empty"),
+        (42, TypeError, "got int"),
+    ],
+)
+def test_bad_X_is_refused(fitted, X, error, match):
+    with pytest.raises(error, match=match):
+        fitted.predict(X)
+
+
+def test_dataframe_without_target_is_refused(fitted, pairs):
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['target'\]"):
+        fitted.predict(pairs[["text", "stance"]])
+
+
+def test_unknown_label_is_refused(pairs):
+    with pytest.raises(ValueError, match="'favor', not a stance label"):
+        StanceClassifier().fit(pairs[["text", "target"]], ["favor"] * len(pairs))
+
+
+def test_length_mismatch_is_refused(pairs):
+    with pytest.raises(ValueError, match="12 rows but y has 3"):
+        StanceClassifier().fit(pairs[["text", "target"]], pairs["stance"][:3])
+
+
+# The default model is trained on the bundled corpus; these sentences are not in it.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Both sides reject the sanctions and welcome the accord.",
+            {"the sanctions": "opposition", "the accord": "support"},
+        ),
+        (
+            "Le gouvernement salue le cessez-le-feu mais condamne les frappes aériennes.",
+            {"le cessez-le-feu": "support", "les frappes aériennes": "opposition"},
+        ),
+    ],
+)
+def test_one_sentence_two_targets_two_stances(default_model, text, expected):
+    predicted = default_model.predict([(text, target) for target in expected])
+    assert dict(zip(expected, predicted)) == expected
+
+
+def test_absent_target_is_answered_from_the_sentence(default_model):
+    [stance] = default_model.predict(
+        [("The ministers condemned the decision in the strongest terms.", "Zorbania")]
+    )
+    assert stance in default_model.classes_

@@ -1,0 +1,117 @@
+import datasets
+import pandas as pd
+import pytest
+
+import stancelib
+from stancelib.data import holdout_split, split_of, stance_names
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_files_load_into_a_dataset(tmp_path, pairs, suffix):
+    path = tmp_path / f"data{suffix}"
+    frame = pairs.assign(lang="en", doc_id="d1")
+    {".csv": lambda: frame.to_csv(path, index=False),
+     ".jsonl": lambda: frame.to_json(path, orient="records", lines=True),
+     ".parquet": lambda: frame.to_parquet(path)}[suffix]()
+    ds = stancelib.load_dataset(path)
+    assert isinstance(ds, datasets.Dataset)
+    assert ds.column_names == ["text", "target", "stance", "lang", "doc_id"]
+    assert isinstance(ds.features["stance"], datasets.ClassLabel)
+    assert stance_names(ds) == pairs["stance"].tolist()
+
+
+def test_dataframe_and_dataset_load_alike(pairs):
+    from_frame = stancelib.load_dataset(pairs)
+    again = stancelib.load_dataset(from_frame)
+    assert stance_names(again) == stance_names(from_frame) == pairs["stance"].tolist()
+
+
+def test_csv_keeps_strings_that_look_like_numbers(tmp_path):
+    path = tmp_path / "numbers.csv"
+    path.write_text('text,target,stance\n"We back the 2030 plan.",2030,support\n')
+    assert stancelib.load_dataset(path)["target"] == ["2030"]
+
+
+def test_columns_can_be_renamed(pairs):
+    ds = stancelib.load_dataset(pairs.rename(columns={"stance": "label"}),
+                                columns={"label": "stance"})
+    assert len(ds) == len(pairs)
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (lambda f: f.drop(columns="target"), r"missing column\(s\) \['target'\]"),
+        (lambda f: f.assign(stance=["favor"] + f["stance"][1:].tolist()),
+         r"row 1: unknown stance 'favor'"),
+        (lambda f: f.assign(text=f["text"].where(f.index != 2, "  ")),
+         "row 3: empty text"),
+        (lambda f: f.assign(target=f["target"].where(f.index != 4, "")),
+         "row 5: target missing"),
+    ],
+)
+def test_bad_rows_name_the_file_and_the_row(tmp_path, pairs, change, match):
+    path = tmp_path / "bad.csv"
+    change(pairs).to_csv(path, index=False)
+    with pytest.raises(ValueError, match=match) as error:
+        stancelib.load_dataset(path)
+    assert "bad.csv" in str(error.value)
+
+
+def test_many_bad_rows_are_counted_not_dropped(pairs):
+    with pytest.raises(ValueError, match=r"and 7 more"):
+        stancelib.load_dataset(pairs.assign(stance="pro"))
+
+
+@pytest.mark.parametrize(
+    "source, error, match",
+    [("missing.csv", FileNotFoundError, "missing.csv: no such file"),
+     ("data.xlsx", ValueError, "unsupported file type '.xlsx'"),
+     (42, TypeError, "got int")],
+)
+def test_bad_sources_are_refused(source, error, match):
+    with pytest.raises(error, match=match):
+        stancelib.load_dataset(source)
+
+
+def test_unreadable_file_is_reported(tmp_path):
+    path = tmp_path / "broken.jsonl"
+    path.write_text("{not json\n")
+    with pytest.raises(ValueError, match="broken.jsonl: could not be read as jsonl"):
+        stancelib.load_dataset(path)
+
+
+def test_corpus_splits_are_by_document_and_deterministic():
+    corpus = stancelib.load_corpus()
+    assert set(corpus) == {"train", "validation", "test", "challenge"}
+    docs = {name: set(corpus[name]["doc_id"]) for name in corpus}
+    assert not docs["train"] & docs["validation"]
+    assert not docs["train"] & docs["test"]
+    assert not docs["validation"] & docs["test"]
+    assert all(split_of(d) == "test" for d in docs["test"])
+    assert corpus["test"]["text"] == stancelib.load_corpus()["test"]["text"]
+
+
+def test_corpus_has_the_promised_size_and_balance():
+    corpus = stancelib.load_corpus()
+    frame = pd.concat(
+        [corpus[s].to_pandas().assign(stance=stance_names(corpus[s]))
+         for s in ("train", "validation", "test")]
+    )
+    assert len(frame) >= 5000
+    assert frame["target"].nunique() >= 1200
+    assert frame["lang"].value_counts(normalize=True).min() >= 0.40
+    assert frame["stance"].value_counts(normalize=True).min() >= 0.18
+    assert len(corpus["challenge"]) >= 400
+
+
+def test_holdout_keeps_documents_whole(labelled_csv):
+    ds = stancelib.load_dataset(labelled_csv)
+    train, test = holdout_split(ds, test_size=0.25, seed=1)
+    assert len(train) + len(test) == len(ds)
+    assert not set(train["doc_id"]) & set(test["doc_id"])
+
+
+def test_holdout_refuses_a_bad_size(pairs):
+    with pytest.raises(ValueError, match="test_size must be in"):
+        holdout_split(stancelib.load_dataset(pairs), test_size=1.5)
