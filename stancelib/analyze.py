@@ -14,11 +14,11 @@ from .targets import find_mentions, normalize
 # Words that end with a full stop without ending the sentence, in English and French
 # (folded: lower case, no accents).
 ABBREVIATIONS = frozenset(
-    "m mm mme mmes mlle mr mrs ms dr drs prof pr me mgr st ste sr jr gen col lt sgt capt "
-    "cmdr adm gov sen rep amb pres vs etc cf al ca approx no nos art arts al ch chap vol "
-    "p pp fig eg ie e.g i.e u.s u.k u.n u.s.a e.u jan feb mar apr jun jul aug sep sept oct "
-    "nov dec janv fevr avr juil oct dept inc ltd co corp av bd env ref min max hon rt "
-    "j.-c".split()
+    "m mm mme mmes mlle mr mrs ms dr drs prof pr me mgr st ste sr jr gen col lt "
+    "sgt capt cmdr adm gov sen rep amb pres vs etc cf al ca approx no nos art arts "
+    "al ch chap vol p pp fig eg ie e.g i.e u.s u.k u.n u.s.a e.u jan feb mar apr "
+    "jun jul aug sep sept oct nov dec janv fevr avr juil oct dept inc ltd co corp "
+    "av bd env ref min max hon rt j.-c".split()
 )
 _BOUNDARY = re.compile(
     r"([.!?…]+)((?:\s?[\"'»”’)\]])*)(\s+)(?=[\"'«“(\[]?\s?[A-ZÀ-Ý0-9])"
@@ -34,7 +34,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
     Examples
     --------
-    >>> doc = "M. Dupont a rencontré Mme Martin. Les U.S. officials agreed, etc. Then left."
+    >>> doc = ("M. Dupont a rencontré Mme Martin. Les U.S. officials agreed, etc. "
+    ...        "Then left.")
     >>> [doc[s:e] for s, e in split_sentences(doc)]
     ['M. Dupont a rencontré Mme Martin.', 'Les U.S. officials agreed, etc. Then left.']
     """
@@ -80,7 +81,10 @@ _NP_STOP = (
     r"tandis|alors|car|si|lors)\s"
 )
 # an adverb may sit between a predicate and its object ("s'inquiètent toutefois du")
-_ADVERB = r"(?:\s+(?:\w+ment|however|also|again|toutefois|aussi|encore|firmly|strongly|deeply))?"
+_ADVERB = (
+    r"(?:\s+(?:\w+ment|however|also|again|toutefois|aussi|encore|firmly|strongly|"
+    r"deeply))?"
+)
 # a preposition after the predicate is not part of the target ("support for X")
 _PREPOSITION = (
     r"(?:\s+(?:for|of|to|towards|about|by|at|over|against|pour|à|au|aux|de|du|des|"
@@ -114,8 +118,8 @@ def find_candidate_targets(sentence: str) -> list[str]:
     The heuristic, in order: the object noun phrase of a stance predicate ("welcome the
     new trade accord", "s'opposent à l'élargissement"), cut at the first comma,
     conjunction or relative pronoun and at ten words; acronyms (NATO, OTAN, AUKUS);
-    multi-word capitalised names (European Union, Conseil de sécurité). Candidates inside
-    a longer candidate are dropped.
+    multi-word capitalised names (European Union, Conseil de sécurité). Candidates
+    inside    a longer candidate are dropped.
 
     Examples
     --------
@@ -171,7 +175,8 @@ def analyze(
     Examples
     --------
     >>> from stancelib import StanceClassifier
-    >>> X = [("We welcome the accord.", "accord"), ("We reject the embargo.", "embargo")]
+    >>> X = [("We welcome the accord.", "accord"),
+    ...      ("We reject the embargo.", "embargo")]
     >>> model = StanceClassifier().fit(X, ["support", "opposition"])
     >>> rows = analyze("We reject the embargo. M. Roy arrived.", ["embargo"], model)
     >>> rows[["sentence_id", "target", "start", "end", "stance"]].values.tolist()
@@ -188,8 +193,14 @@ def analyze(
             raise ValueError(f"targets must be non-empty strings; got {bad[:3]!r}.")
     rows = []
     sentences = split_sentences(text)
-    bar = tqdm(sentences, desc="analyze", unit="sentence", file=sys.stderr,
-               disable=not progress or len(sentences) < _PROGRESS_MIN, mininterval=0.5)
+    bar = tqdm(
+        sentences,
+        desc="analyze",
+        unit="sentence",
+        file=sys.stderr,
+        disable=not progress or len(sentences) < _PROGRESS_MIN,
+        mininterval=0.5,
+    )
     for sentence_id, (s_start, s_end) in enumerate(bar):
         sentence = text[s_start:s_end]
         names = find_candidate_targets(sentence) if targets is None else targets
@@ -208,7 +219,9 @@ def analyze(
     columns = ["sentence_id", "sentence", "target", "mention", "start", "end"]
     frame = pd.DataFrame(rows, columns=columns)
     if frame.empty:
-        return frame.assign(stance=pd.Series(dtype=object), confidence=pd.Series(dtype=float))
+        return frame.assign(
+            stance=pd.Series(dtype=object), confidence=pd.Series(dtype=float)
+        )
     if model is None:
         from .default import load_default
 

@@ -29,19 +29,36 @@ def _parser() -> argparse.ArgumentParser:
         "concern, none).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("analyze", help="tag the stance of every sentence of a text")
+    run = commands.add_parser(
+        "analyze", help="tag the stance of every sentence of a text"
+    )
     run.add_argument("file", help="a text file, or - for standard input")
-    run.add_argument("--target", "-t", action="append", dest="targets", metavar="T",
-                     help="a target to look for (repeatable); default: found "
-                     "automatically")
-    run.add_argument("--model", metavar="PATH", help="a .skops model (default: the "
-                     "bundled default model)")
+    run.add_argument(
+        "--target",
+        "-t",
+        action="append",
+        dest="targets",
+        metavar="T",
+        help="a target to look for (repeatable); default: found automatically",
+    )
+    run.add_argument(
+        "--model",
+        metavar="PATH",
+        help="a .skops model (default: the bundled default model)",
+    )
     run.add_argument("--format", choices=FORMATS, default="table")
     score = commands.add_parser("evaluate", help="score a model on a labelled file")
-    score.add_argument("--data", required=True, metavar="FILE",
-                       help="labelled CSV, JSONL or Parquet (text, target, stance)")
-    score.add_argument("--model", metavar="PATH", help="a .skops model (default: the "
-                       "bundled default model)")
+    score.add_argument(
+        "--data",
+        required=True,
+        metavar="FILE",
+        help="labelled CSV, JSONL or Parquet (text, target, stance)",
+    )
+    score.add_argument(
+        "--model",
+        metavar="PATH",
+        help="a .skops model (default: the bundled default model)",
+    )
     score.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 

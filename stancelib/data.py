@@ -16,7 +16,11 @@ from pathlib import Path
 import datasets
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit, StratifiedShuffleSplit
+from sklearn.model_selection import (
+    GroupShuffleSplit,
+    ShuffleSplit,
+    StratifiedShuffleSplit,
+)
 
 from .labels import STANCES
 
@@ -59,7 +63,8 @@ def check_pairs(X, *, name: str = "X") -> pd.DataFrame:
         X = X.to_pandas()
     if isinstance(X, str):
         raise TypeError(
-            f"Expected {name} to be a sequence of (text, target) pairs, got a single string."
+            f"Expected {name} to be a sequence of (text, target) pairs, "
+            "got a single string."
         )
     if isinstance(X, pd.DataFrame):
         missing = [c for c in ("text", "target") if c not in X.columns]
@@ -73,7 +78,8 @@ def check_pairs(X, *, name: str = "X") -> pd.DataFrame:
             rows = list(X)
         except TypeError:
             raise TypeError(
-                f"Expected {name} to be a DataFrame with 'text' and 'target' columns or "
+                f"Expected {name} to be a DataFrame with 'text' and 'target' "
+                "columns or "
                 f"a sequence of (text, target) pairs, got {type(X).__name__}."
             ) from None
         for i, row in enumerate(rows):
@@ -97,7 +103,9 @@ def check_pairs(X, *, name: str = "X") -> pd.DataFrame:
 def check_stances(y, *, name: str = "y") -> list[str]:
     """Validate stance labels: each must be one of :data:`~stancelib.labels.STANCES`."""
     if isinstance(y, str):
-        raise TypeError(f"Expected {name} to be a sequence of labels, got a single string.")
+        raise TypeError(
+            f"Expected {name} to be a sequence of labels, got a single string."
+        )
     labels = list(y)
     for i, label in enumerate(labels):
         if label not in STANCES:
@@ -120,7 +128,9 @@ def _read_table(path: Path) -> pd.DataFrame:
     try:
         return reader(path)
     except (ValueError, pd.errors.ParserError, OSError) as error:
-        raise ValueError(f"{path}: could not be read as {path.suffix[1:]}: {error}") from None
+        raise ValueError(
+            f"{path}: could not be read as {path.suffix[1:]}: {error}"
+        ) from None
 
 
 def _validate_frame(frame: pd.DataFrame, where: str) -> pd.DataFrame:
@@ -164,14 +174,17 @@ def _to_dataset(frame: pd.DataFrame) -> datasets.Dataset:
     return datasets.Dataset.from_pandas(frame, features=features, preserve_index=False)
 
 
-def load_dataset(source, *, columns: Mapping[str, str] | None = None) -> datasets.Dataset:
+def load_dataset(
+    source, *, columns: Mapping[str, str] | None = None
+) -> datasets.Dataset:
     """Load labelled stance data and validate it.
 
     Parameters
     ----------
     source : str, Path, DataFrame or datasets.Dataset
         A local CSV, JSON Lines (``.jsonl``) or Parquet file, or data already in memory.
-        It needs the columns ``text``, ``target`` and ``stance``; ``lang``, ``doc_id`` and
+        It needs the columns ``text``, ``target`` and ``stance``; ``lang``, ``doc_id``
+        and
         any other columns are kept.
     columns : mapping, default=None
         Renames columns before validation, e.g. ``{"label": "stance"}``.
@@ -218,7 +231,7 @@ def load_dataset(source, *, columns: Mapping[str, str] | None = None) -> dataset
 
 
 def stance_names(dataset: datasets.Dataset) -> list[str]:
-    """Return the ``stance`` column of a dataset from :func:`load_dataset` as strings."""
+    """Return the ``stance`` column of a :func:`load_dataset` dataset as strings."""
     return dataset.features["stance"].int2str(list(dataset["stance"]))
 
 
@@ -261,7 +274,9 @@ def read_corpus_frame(folder: str = "data") -> pd.DataFrame:
             frame = _validate_frame(_read_table(path), f"corpus/{folder}/{file.name}")
         frames.append(frame.assign(source_file=file.name))
     if not frames:
-        raise FileNotFoundError(f"The bundled corpus folder corpus/{folder} has no CSV.")
+        raise FileNotFoundError(
+            f"The bundled corpus folder corpus/{folder} has no CSV."
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -269,7 +284,8 @@ def load_corpus() -> datasets.DatasetDict:
     """Load the bundled, hand-written corpus with its splits.
 
     ``train``, ``validation`` and ``test`` are made by ``doc_id`` (no document is in two
-    splits), deterministically. ``challenge`` holds the separately written hard cases and
+    splits), deterministically. ``challenge`` holds the separately written hard cases
+    and
     is never used for training.
 
     Returns
@@ -286,7 +302,8 @@ def load_corpus() -> datasets.DatasetDict:
     frame = read_corpus_frame("data").drop(columns="source_file")
     split = frame["doc_id"].map(split_of)
     parts = {
-        name: _to_dataset(frame[split == name].reset_index(drop=True)) for name in SPLITS
+        name: _to_dataset(frame[split == name].reset_index(drop=True))
+        for name in SPLITS
     }
     challenge = read_corpus_frame("challenge").drop(columns="source_file")
     parts["challenge"] = _to_dataset(challenge)

@@ -1,4 +1,4 @@
-"""The default model: trained on the bundled corpus on first use, then cached on disk."""
+"""The default model: trained on the bundled corpus on first use, then cached."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def cache_dir() -> Path:
 
 
 def default_model_path() -> Path:
-    """Return the cache path of the default model for this library and corpus version."""
+    """Return the cache path of the default model of this library and corpus."""
     from . import __version__
 
     return cache_dir() / f"default-{__version__}-{corpus_fingerprint()[:16]}.skops"
@@ -43,7 +43,9 @@ def build_default():
     scores = {}
     for split in ("test", "challenge"):
         if len(corpus[split]):
-            report = evaluate(model, corpus[split].to_pandas(), stance_names(corpus[split]))
+            report = evaluate(
+                model, corpus[split].to_pandas(), stance_names(corpus[split])
+            )
             scores[split] = {
                 "macro_f1": report.macro_f1,
                 "f_avg": report.f_avg,
@@ -68,8 +70,11 @@ def load_default():
     path = default_model_path()
     if path.is_file():
         return load_model(path)
-    print("stancelib: building the default model from the bundled corpus "
-          f"(first use), caching it in {path.parent}", file=sys.stderr)
+    print(
+        "stancelib: building the default model from the bundled corpus "
+        f"(first use), caching it in {path.parent}",
+        file=sys.stderr,
+    )
     model, scores = build_default()
     save_model(model, path, data_fingerprint=corpus_fingerprint(), scores=scores)
     return model

@@ -9,7 +9,8 @@ that governs it and the negations in scope, and returns three texts per pair:
     The clause that holds the mention, words in a negation's scope prefixed ``not_``.
 ``cues``
     Symbolic features: the governing cue word and its class, cue classes left and right
-    of the mention with their distance and negation, cues outside the clause (they belong
+    of the mention with their distance and negation, cues outside the clause (they
+    belong
     to other targets), and whether the target was found at all.
 """
 
@@ -30,35 +31,186 @@ VIEWS = ("sentence", "clause", "cues")
 # learn everything else from data.
 CUES = {
     "sup": (
-        "welcom", "support", "backs", "backed", "backing", "endors", "prais", "applau",
-        "commend", "favou", "favor", "champion", "uphold", "upheld", "reaffirm",
-        "commitment", "committed", "embrac", "hail", "approv", "ratif", "defend",
-        "advoca", "salu", "felicit", "soutien", "soutenir", "souti", "approuv", "appui",
-        "encourag", "plaid", "adher", "bienvenu", "cornerstone", "essential", "vital",
-        "landmark", "milestone", "historic", "pilier", "essentiel", "indispens", "laud",
-        "celebrat", "appreciat", "pledg", "preserv", "safeguard", "rejoui", "positi",
-        "constructi", "lifeline", "breakthrough", "avancee", "progres", "attachement",
-        "attache", "engagement", "merit", "benefi", "chance", "opportun", "atout",
-        "crucial", "welcome", "applaud", "promot", "accueill",
+        "welcom",
+        "support",
+        "backs",
+        "backed",
+        "backing",
+        "endors",
+        "prais",
+        "applau",
+        "commend",
+        "favou",
+        "favor",
+        "champion",
+        "uphold",
+        "upheld",
+        "reaffirm",
+        "commitment",
+        "committed",
+        "embrac",
+        "hail",
+        "approv",
+        "ratif",
+        "defend",
+        "advoca",
+        "salu",
+        "felicit",
+        "soutien",
+        "soutenir",
+        "souti",
+        "approuv",
+        "appui",
+        "encourag",
+        "plaid",
+        "adher",
+        "bienvenu",
+        "cornerstone",
+        "essential",
+        "vital",
+        "landmark",
+        "milestone",
+        "historic",
+        "pilier",
+        "essentiel",
+        "indispens",
+        "laud",
+        "celebrat",
+        "appreciat",
+        "pledg",
+        "preserv",
+        "safeguard",
+        "rejoui",
+        "positi",
+        "constructi",
+        "lifeline",
+        "breakthrough",
+        "avancee",
+        "progres",
+        "attachement",
+        "attache",
+        "engagement",
+        "merit",
+        "benefi",
+        "chance",
+        "opportun",
+        "atout",
+        "crucial",
+        "welcome",
+        "applaud",
+        "promot",
+        "accueill",
     ),
     "opp": (
-        "reject", "oppos", "condemn", "denounc", "critici", "critiz", "against",
-        "object", "veto", "boycott", "protest", "deplor", "refus", "rejet", "rejett",
-        "condamn", "denonc", "contre", "hostil", "fustig", "critiqu", "illegal",
-        "illegitim", "violat", "unacceptab", "inacceptab", "dangerous", "dangereu",
-        "halt", "abandon", "withdraw", "scrap", "revok", "revoc", "suspend", "retir",
-        "abrog", "repeal", "undermin", "slam", "decr", "decri", "assail", "outrag",
-        "scandal", "unlawful", "illicit", "provoca", "destabili", "menace", "threat",
-        "aggress", "annul", "blunder", "mistake", "erreur", "faute", "reckless", "irrespons",
-        "absurd", "unjust", "injust", "abus", "disastr", "desastr", "catastroph",
-        "stop", "arret", "renonc", "bloqu", "block",
+        "reject",
+        "oppos",
+        "condemn",
+        "denounc",
+        "critici",
+        "critiz",
+        "against",
+        "object",
+        "veto",
+        "boycott",
+        "protest",
+        "deplor",
+        "refus",
+        "rejet",
+        "rejett",
+        "condamn",
+        "denonc",
+        "contre",
+        "hostil",
+        "fustig",
+        "critiqu",
+        "illegal",
+        "illegitim",
+        "violat",
+        "unacceptab",
+        "inacceptab",
+        "dangerous",
+        "dangereu",
+        "halt",
+        "abandon",
+        "withdraw",
+        "scrap",
+        "revok",
+        "revoc",
+        "suspend",
+        "retir",
+        "abrog",
+        "repeal",
+        "undermin",
+        "slam",
+        "decr",
+        "decri",
+        "assail",
+        "outrag",
+        "scandal",
+        "unlawful",
+        "illicit",
+        "provoca",
+        "destabili",
+        "menace",
+        "threat",
+        "aggress",
+        "annul",
+        "blunder",
+        "mistake",
+        "erreur",
+        "faute",
+        "reckless",
+        "irrespons",
+        "absurd",
+        "unjust",
+        "injust",
+        "abus",
+        "disastr",
+        "desastr",
+        "catastroph",
+        "stop",
+        "arret",
+        "renonc",
+        "bloqu",
+        "block",
     ),
     "con": (
-        "concern", "worr", "alarm", "anxi", "uneas", "fear", "troubl", "disquiet",
-        "apprehens", "risk", "caution", "preoccup", "inquiet", "craint", "crain",
-        "vigilan", "risqu", "fragil", "uncertain", "incertitud", "doubt", "doute",
-        "perplex", "reserve", "hesit", "wary", "nervous", "unclear", "question",
-        "interrog", "prudence", "prudent", "dismay", "consterna", "emoi", "alert",
+        "concern",
+        "worr",
+        "alarm",
+        "anxi",
+        "uneas",
+        "fear",
+        "troubl",
+        "disquiet",
+        "apprehens",
+        "risk",
+        "caution",
+        "preoccup",
+        "inquiet",
+        "craint",
+        "crain",
+        "vigilan",
+        "risqu",
+        "fragil",
+        "uncertain",
+        "incertitud",
+        "doubt",
+        "doute",
+        "perplex",
+        "reserve",
+        "hesit",
+        "wary",
+        "nervous",
+        "unclear",
+        "question",
+        "interrog",
+        "prudence",
+        "prudent",
+        "dismay",
+        "consterna",
+        "emoi",
+        "alert",
     ),
 }
 NEGATIONS = frozenset(
@@ -70,12 +222,13 @@ BOUNDARY_WORDS = frozenset(
     "and but while whereas although though yet whilst however et mais tandis alors "
     "cependant toutefois pourtant or ou".split()
 )
-BOUNDARY_PUNCT = frozenset(",;:()[]—–!?.«»\"")
+BOUNDARY_PUNCT = frozenset(',;:()[]—–!?.«»"')
 STOPWORDS = frozenset(
-    "the a an of to in on for with by at from its their this that these those as is are "
-    "was were be been has have had it they we he she which who will would shall should "
-    "le la les l de du des d un une en au aux a sur pour par avec dans ce cette ces son sa "
-    "ses leur leurs est sont a ont qui que qu il elle ils elles nous se s y".split()
+    "the a an of to in on for with by at from its their this that these those as "
+    "is are was were be been has have had it they we he she which who will would "
+    "shall should le la les l de du des d un une en au aux a sur pour par avec "
+    "dans ce cette ces son sa ses leur leurs est sont a ont qui que qu il elle ils "
+    "elles nous se s y".split()
 )
 _TOKEN = re.compile(r"\w+(?=n't)|n't|\w+|[^\w\s]")
 _CUE_PATTERN = {
@@ -186,7 +339,11 @@ def _cue_tokens(tokens, first, lo=0, hi=None, negated=None) -> list[str]:
             continue
         side = "L" if i < first else "R"
         neg = "_neg" if negated[i] else ""
-        out += [f"{cls}{neg}", f"{cls}_{side}{neg}", f"{cls}_{side}_{_distance(abs(i - first))}"]
+        out += [
+            f"{cls}{neg}",
+            f"{cls}_{side}{neg}",
+            f"{cls}_{side}_{_distance(abs(i - first))}",
+        ]
         if side == "L" or governor is None:
             governor = (tok, cls, neg, side)
     if governor is not None:
@@ -194,7 +351,9 @@ def _cue_tokens(tokens, first, lo=0, hi=None, negated=None) -> list[str]:
         out += [f"gov_{tok[:6]}{neg}", f"govcls_{cls}{neg}", f"govside_{side}"]
     if first is not None:
         left = [t for t in tokens[lo:first] if t not in STOPWORDS and t.isalpha()]
-        right = [t for t in tokens[first + 1 : hi] if t not in STOPWORDS and t.isalpha()]
+        right = [
+            t for t in tokens[first + 1 : hi] if t not in STOPWORDS and t.isalpha()
+        ]
         if left:
             out.append(f"left_{left[-1][:6]}")
         if right:

@@ -1,4 +1,4 @@
-"""Scores for stance models: macro-F1, per-class scores, SemEval-2016 F_avg, per target."""
+"""Scores for stance models: macro-F1, per class, SemEval-2016 F_avg, per target."""
 
 from __future__ import annotations
 
@@ -87,9 +87,14 @@ def stance_scores(y_true, y_pred, targets=None) -> EvaluationReport:
     >>> round(report.f_avg, 3), round(report.macro_f1, 3)
     (0.833, 0.556)
     """
-    y_true, y_pred = check_stances(y_true, name="y_true"), check_stances(y_pred, name="y_pred")
+    y_true, y_pred = (
+        check_stances(y_true, name="y_true"),
+        check_stances(y_pred, name="y_pred"),
+    )
     if len(y_true) != len(y_pred):
-        raise ValueError(f"y_true has {len(y_true)} labels but y_pred has {len(y_pred)}.")
+        raise ValueError(
+            f"y_true has {len(y_true)} labels but y_pred has {len(y_pred)}."
+        )
     labels = [s for s in STANCES if s in set(y_true) | set(y_pred)]
     p, r, f, n = precision_recall_fscore_support(
         y_true, y_pred, labels=labels, zero_division=0
@@ -114,7 +119,9 @@ def stance_scores(y_true, y_pred, targets=None) -> EvaluationReport:
         per_class=per_class,
         per_target=per_target,
         confusion=pd.DataFrame(
-            confusion_matrix(y_true, y_pred, labels=labels), index=labels, columns=labels
+            confusion_matrix(y_true, y_pred, labels=labels),
+            index=labels,
+            columns=labels,
         ),
     )
 
@@ -124,8 +131,9 @@ def _target_row(group: pd.DataFrame) -> pd.Series:
         {
             "rows": len(group),
             "accuracy": float((group["true"] == group["pred"]).mean()),
-            "macro_f1": f1_score(group["true"], group["pred"], average="macro",
-                                 zero_division=0),
+            "macro_f1": f1_score(
+                group["true"], group["pred"], average="macro", zero_division=0
+            ),
         }
     )
 
@@ -150,7 +158,8 @@ def evaluate(model, X, y) -> EvaluationReport:
     Examples
     --------
     >>> from stancelib import StanceClassifier
-    >>> X = [("We welcome the accord.", "accord"), ("We reject the embargo.", "embargo")]
+    >>> X = [("We welcome the accord.", "accord"),
+    ...      ("We reject the embargo.", "embargo")]
     >>> model = StanceClassifier().fit(X, ["support", "opposition"])
     >>> evaluate(model, X, ["support", "opposition"]).macro_f1
     1.0

@@ -1,7 +1,8 @@
 """Quality checks for a labelled corpus: near duplicates, repeated openings, balance,
 hard-case shares and leakage between splits.
 
-``training/check_corpus.py`` prints this report for the bundled corpus, and the test suite
+``training/check_corpus.py`` prints this report for the bundled corpus, and the test
+suite
 fails when a check fails.
 """
 
@@ -50,7 +51,9 @@ def near_duplicate_pairs(sentences, threshold: float = 0.6) -> pd.DataFrame:
     if len(sentences) < 2:
         return pd.DataFrame(columns=["a", "b", "similarity"])
     grams = CountVectorizer(analyzer="char", ngram_range=(5, 5), binary=True)
-    matrix = grams.fit_transform(s.lower() for s in sentences).tocsr().astype(np.float32)
+    matrix = (
+        grams.fit_transform(s.lower() for s in sentences).tocsr().astype(np.float32)
+    )
     sizes = np.asarray(matrix.sum(axis=1)).ravel()
     shared = (matrix @ matrix.T).tocoo()
     upper = shared.row < shared.col
@@ -73,7 +76,9 @@ def _words(sentence: str) -> list[str]:
 def opening_counts(sentences, n_words: int = 4) -> pd.Series:
     """Count how many distinct sentences start with each ``n_words``-word opening."""
     counts = Counter(
-        " ".join(_words(s)[:n_words]) for s in set(sentences) if len(_words(s)) >= n_words
+        " ".join(_words(s)[:n_words])
+        for s in set(sentences)
+        if len(_words(s)) >= n_words
     )
     return pd.Series(counts, dtype=int).sort_values(ascending=False)
 
@@ -121,12 +126,16 @@ def corpus_report(frame: pd.DataFrame, splits: pd.Series | None = None) -> dict:
         "distinct_sentences": len(distinct),
         "distinct_targets": frame["target"].str.casefold().nunique(),
         "lang_stance": pd.crosstab(frame["lang"], frame["stance"], margins=True),
-        "lang_stance_share": pd.crosstab(frame["lang"], frame["stance"], normalize="index"),
+        "lang_stance_share": pd.crosstab(
+            frame["lang"], frame["stance"], normalize="index"
+        ),
         "lang_share": frame["lang"].value_counts(normalize=True),
         "near_duplicate_pairs": pairs,
         "near_duplicate_sentence_share": len(in_pair) / max(len(distinct), 1),
         "top_openings": openings.head(10),
-        "top_opening_share": (openings.iloc[0] / len(distinct)) if len(openings) else 0.0,
+        "top_opening_share": (openings.iloc[0] / len(distinct))
+        if len(openings)
+        else 0.0,
         "top_4grams": ngram_counts(distinct).head(10),
         "target_found_share": float(np.mean(found)),
     }
@@ -175,7 +184,10 @@ def report_failures(report: dict, *, full_corpus: bool = True) -> list[str]:
     if "phenomena" in report:
         for tag, minimum in HARD_CASE_MINIMUM.items():
             share = report["phenomena"].get(tag, 0.0)
-            need(share >= minimum, f"hard case {tag} is {share:.1%} (minimum {minimum:.0%})")
+            need(
+                share >= minimum,
+                f"hard case {tag} is {share:.1%} (minimum {minimum:.0%})",
+            )
     for key in ("docs_in_two_splits", "sentences_in_two_splits"):
         need(report.get(key, 0) == 0, f"{report.get(key)} {key.replace('_', ' ')}")
     if full_corpus:

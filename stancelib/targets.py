@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 # Each group names one organisation in English and French; a target matching one name
 # is also looked for under the others.
@@ -21,14 +21,21 @@ ALIAS_GROUPS = (
     ("UNSC", "Security Council", "Conseil de sécurité"),
     ("WHO", "OMS", "World Health Organization", "Organisation mondiale de la santé"),
     ("WTO", "OMC", "World Trade Organization", "Organisation mondiale du commerce"),
-    ("IAEA", "AIEA", "International Atomic Energy Agency",
-     "Agence internationale de l'énergie atomique"),
+    (
+        "IAEA",
+        "AIEA",
+        "International Atomic Energy Agency",
+        "Agence internationale de l'énergie atomique",
+    ),
     ("IMF", "FMI", "International Monetary Fund", "Fonds monétaire international"),
     ("AU", "UA", "African Union", "Union africaine"),
     ("ICC", "CPI", "International Criminal Court", "Cour pénale internationale"),
     ("ICJ", "CIJ", "International Court of Justice", "Cour internationale de justice"),
-    ("OSCE", "Organization for Security and Co-operation in Europe",
-     "Organisation pour la sécurité et la coopération en Europe"),
+    (
+        "OSCE",
+        "Organization for Security and Co-operation in Europe",
+        "Organisation pour la sécurité et la coopération en Europe",
+    ),
     ("ECOWAS", "CEDEAO"),
     ("NPT", "TNP", "Non-Proliferation Treaty", "traité de non-prolifération"),
     ("COP", "Conference of the Parties", "Conférence des parties"),
@@ -39,9 +46,9 @@ _LEADING_ARTICLES = re.compile(
     r"|(?:de l'|l'|d')\s*)+",
 )
 _STOPWORDS = frozenset(
-    "the a an of to in on for and or with by at from its their this that these those "
-    "le la les l de du des d un une et ou en au aux a sur pour par avec dans ce cette ces "
-    "son sa ses leur leurs".split()
+    "the a an of to in on for and or with by at from its their this that these "
+    "those le la les l de du des d un une et ou en au aux a sur pour par avec dans "
+    "ce cette ces son sa ses leur leurs".split()
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -87,7 +94,9 @@ def _alias_table() -> dict[str, tuple[str, ...]]:
 _ALIASES = _alias_table()
 
 
-def aliases_of(target: str, extra: Mapping[str, Iterable[str]] | None = None) -> list[str]:
+def aliases_of(
+    target: str, extra: Mapping[str, Iterable[str]] | None = None
+) -> list[str]:
     """Return the other names of ``target``: built-in aliases and those in ``extra``.
 
     Examples
@@ -116,8 +125,11 @@ def _search(folded_text: str, name: str) -> list[tuple[int, int]]:
         # a mention starts and ends on a word boundary: "UN" is not found in "UNESCO"
         if not (
             (folded[0].isalnum() and start > 0 and _is_word(folded_text[start - 1]))
-            or (folded[-1].isalnum() and end < len(folded_text)
-                and _is_word(folded_text[end]))
+            or (
+                folded[-1].isalnum()
+                and end < len(folded_text)
+                and _is_word(folded_text[end])
+            )
         ):
             spans.append((start, end))
         start = folded_text.find(folded, start + 1)

@@ -13,20 +13,29 @@ def sentences(text):
         (
             "M. Barrot a reçu Mme Kallas à Paris. Ils ont évoqué l'Ukraine, la Syrie, "
             "etc. Le communiqué suivra.",
-            ["M. Barrot a reçu Mme Kallas à Paris.",
-             "Ils ont évoqué l'Ukraine, la Syrie, etc. Le communiqué suivra."],
+            [
+                "M. Barrot a reçu Mme Kallas à Paris.",
+                "Ils ont évoqué l'Ukraine, la Syrie, etc. Le communiqué suivra.",
+            ],
         ),
         (
             "The U.S. delegation met Dr. Rao on Monday. It backed the plan! Did the "
             "U.K. agree? No.",
-            ["The U.S. delegation met Dr. Rao on Monday.", "It backed the plan!",
-             "Did the U.K. agree?", "No."],
+            [
+                "The U.S. delegation met Dr. Rao on Monday.",
+                "It backed the plan!",
+                "Did the U.K. agree?",
+                "No.",
+            ],
         ),
         (
             "J. Borrell spoke at 10.30 in Brussels. « Nous saluons l'accord. » "
             "Le vote a eu lieu.",
-            ["J. Borrell spoke at 10.30 in Brussels.", "« Nous saluons l'accord. »",
-             "Le vote a eu lieu."],
+            [
+                "J. Borrell spoke at 10.30 in Brussels.",
+                "« Nous saluons l'accord. »",
+                "Le vote a eu lieu.",
+            ],
         ),
         ("", []),
         ("No final stop", ["No final stop"]),
@@ -50,11 +59,21 @@ def test_candidate_targets_cover_predicates_acronyms_and_names():
 def test_analyze_returns_one_row_per_mention_with_document_spans(fitted):
     text = "We reject the embargo. M. Roy arrived. The embargo, again, we reject."
     rows = analyze(text, ["the embargo"], fitted)
-    assert list(rows.columns) == ["sentence_id", "sentence", "target", "mention",
-                                  "start", "end", "stance", "confidence"]
+    assert list(rows.columns) == [
+        "sentence_id",
+        "sentence",
+        "target",
+        "mention",
+        "start",
+        "end",
+        "stance",
+        "confidence",
+    ]
     assert rows["sentence_id"].tolist() == [0, 2]
     assert [text[s:e] for s, e in zip(rows["start"], rows["end"])] == [
-        "the embargo", "The embargo"]
+        "the embargo",
+        "The embargo",
+    ]
     assert rows["confidence"].between(0, 1).all()
 
 
@@ -71,8 +90,10 @@ def test_analyze_without_mentions_is_empty(fitted):
 
 @pytest.mark.parametrize(
     "text, targets, error, match",
-    [(None, None, TypeError, "text must be a string"),
-     ("Text.", ["ok", ""], ValueError, "non-empty strings")],
+    [
+        (None, None, TypeError, "text must be a string"),
+        ("Text.", ["ok", ""], ValueError, "non-empty strings"),
+    ],
 )
 def test_analyze_refuses_bad_input(fitted, text, targets, error, match):
     with pytest.raises(error, match=match):
@@ -85,4 +106,6 @@ def test_analyze_with_the_default_model(default_model):
         ["the sanctions", "the accord"],
     )
     assert dict(zip(rows["target"], rows["stance"])) == {
-        "the sanctions": "opposition", "the accord": "support"}
+        "the sanctions": "opposition",
+        "the accord": "support",
+    }

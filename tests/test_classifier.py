@@ -116,7 +116,8 @@ def test_length_mismatch_is_refused(pairs):
             {"the sanctions": "opposition", "the accord": "support"},
         ),
         (
-            "Le gouvernement salue le cessez-le-feu mais condamne les frappes aériennes.",
+            "Le gouvernement salue le cessez-le-feu mais condamne les frappes "
+            "aériennes.",
             {"le cessez-le-feu": "support", "les frappes aériennes": "opposition"},
         ),
     ],
@@ -131,3 +132,31 @@ def test_absent_target_is_answered_from_the_sentence(default_model):
         [("The ministers condemned the decision in the strongest terms.", "Zorbania")]
     )
     assert stance in default_model.classes_
+
+
+def test_explain_lists_the_top_features_of_each_prediction(default_model):
+    X = [
+        ("Both sides reject the sanctions and welcome the accord.", "the accord"),
+        (
+            "Les ministres condamnent fermement les essais nucléaires.",
+            "les essais nucléaires",
+        ),
+    ]
+    why = default_model.explain(X, top=4)
+    assert why.groupby("row").size().tolist() == [4, 4]
+    assert why["stance"].tolist() == ["support"] * 4 + ["opposition"] * 4
+    assert (
+        why.groupby("row")["contribution"]
+        .apply(lambda c: c.is_monotonic_decreasing)
+        .all()
+    )
+    assert any("welcom" in f or "sup" in f for f in why[why["row"] == 0]["feature"])
+
+
+def test_explain_needs_a_linear_model(pairs):
+    from sklearn.ensemble import RandomForestClassifier
+
+    model = StanceClassifier(estimator=RandomForestClassifier(n_estimators=5))
+    model.fit(pairs[["text", "target"]], pairs["stance"])
+    with pytest.raises(TypeError, match="RandomForestClassifier has none"):
+        model.explain(pairs[["text", "target"]])

@@ -22,31 +22,79 @@ def document(tmp_path):
 
 
 def test_analyze_prints_a_table(capsys, model_file, document):
-    assert main(["analyze", str(document), "--model", str(model_file),
-                 "--target", "the embargo", "-t", "la reprise du dialogue"]) == 0
+    assert (
+        main(
+            [
+                "analyze",
+                str(document),
+                "--model",
+                str(model_file),
+                "--target",
+                "the embargo",
+                "-t",
+                "la reprise du dialogue",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "opposition" in out and "support" in out and "sentence_id" in out
 
 
 def test_analyze_jsonl_rows_carry_spans(capsys, model_file, document):
-    main(["analyze", str(document), "--model", str(model_file), "--format", "jsonl",
-          "--target", "the embargo"])
+    main(
+        [
+            "analyze",
+            str(document),
+            "--model",
+            str(model_file),
+            "--format",
+            "jsonl",
+            "--target",
+            "the embargo",
+        ]
+    )
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(r["target"], r["start"], r["end"]) for r in rows] == [
-        ("the embargo", 10, 21)]
+        ("the embargo", 10, 21)
+    ]
 
 
 def test_analyze_reads_stdin_and_writes_csv(capsys, monkeypatch, model_file):
     monkeypatch.setattr("sys.stdin", io.StringIO("We reject the embargo."))
-    assert main(["analyze", "-", "--model", str(model_file), "--format", "csv",
-                 "-t", "embargo"]) == 0
+    assert (
+        main(
+            [
+                "analyze",
+                "-",
+                "--model",
+                str(model_file),
+                "--format",
+                "csv",
+                "-t",
+                "embargo",
+            ]
+        )
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("sentence_id,sentence,target") and len(lines) == 2
 
 
 def test_evaluate_prints_the_report(capsys, model_file, labelled_csv):
-    assert main(["evaluate", "--data", str(labelled_csv), "--model", str(model_file),
-                 "--json"]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                "--data",
+                str(labelled_csv),
+                "--model",
+                str(model_file),
+                "--json",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["macro_f1"] == 1.0
 
 

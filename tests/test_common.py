@@ -28,8 +28,6 @@ def test_sklearn_api(check):
     check("StanceClassifier", StanceClassifier())
 
 
-@pytest.mark.parametrize(
-    "check", API_CHECKS[:-1], ids=lambda check: check.__name__
-)
+@pytest.mark.parametrize("check", API_CHECKS[:-1], ids=lambda check: check.__name__)
 def test_sklearn_api_of_target_context(check):
     check("TargetContext", TargetContext())

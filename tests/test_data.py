@@ -10,9 +10,11 @@ from stancelib.data import holdout_split, split_of, stance_names
 def test_files_load_into_a_dataset(tmp_path, pairs, suffix):
     path = tmp_path / f"data{suffix}"
     frame = pairs.assign(lang="en", doc_id="d1")
-    {".csv": lambda: frame.to_csv(path, index=False),
-     ".jsonl": lambda: frame.to_json(path, orient="records", lines=True),
-     ".parquet": lambda: frame.to_parquet(path)}[suffix]()
+    {
+        ".csv": lambda: frame.to_csv(path, index=False),
+        ".jsonl": lambda: frame.to_json(path, orient="records", lines=True),
+        ".parquet": lambda: frame.to_parquet(path),
+    }[suffix]()
     ds = stancelib.load_dataset(path)
     assert isinstance(ds, datasets.Dataset)
     assert ds.column_names == ["text", "target", "stance", "lang", "doc_id"]
@@ -33,8 +35,9 @@ def test_csv_keeps_strings_that_look_like_numbers(tmp_path):
 
 
 def test_columns_can_be_renamed(pairs):
-    ds = stancelib.load_dataset(pairs.rename(columns={"stance": "label"}),
-                                columns={"label": "stance"})
+    ds = stancelib.load_dataset(
+        pairs.rename(columns={"stance": "label"}), columns={"label": "stance"}
+    )
     assert len(ds) == len(pairs)
 
 
@@ -42,12 +45,18 @@ def test_columns_can_be_renamed(pairs):
     "change, match",
     [
         (lambda f: f.drop(columns="target"), r"missing column\(s\) \['target'\]"),
-        (lambda f: f.assign(stance=["favor"] + f["stance"][1:].tolist()),
-         r"row 1: unknown stance 'favor'"),
-        (lambda f: f.assign(text=f["text"].where(f.index != 2, "  ")),
-         "row 3: empty text"),
-        (lambda f: f.assign(target=f["target"].where(f.index != 4, "")),
-         "row 5: target missing"),
+        (
+            lambda f: f.assign(stance=["favor"] + f["stance"][1:].tolist()),
+            r"row 1: unknown stance 'favor'",
+        ),
+        (
+            lambda f: f.assign(text=f["text"].where(f.index != 2, "  ")),
+            "row 3: empty text",
+        ),
+        (
+            lambda f: f.assign(target=f["target"].where(f.index != 4, "")),
+            "row 5: target missing",
+        ),
     ],
 )
 def test_bad_rows_name_the_file_and_the_row(tmp_path, pairs, change, match):
@@ -65,9 +74,11 @@ def test_many_bad_rows_are_counted_not_dropped(pairs):
 
 @pytest.mark.parametrize(
     "source, error, match",
-    [("missing.csv", FileNotFoundError, "missing.csv: no such file"),
-     ("data.xlsx", ValueError, "unsupported file type '.xlsx'"),
-     (42, TypeError, "got int")],
+    [
+        ("missing.csv", FileNotFoundError, "missing.csv: no such file"),
+        ("data.xlsx", ValueError, "unsupported file type '.xlsx'"),
+        (42, TypeError, "got int"),
+    ],
 )
 def test_bad_sources_are_refused(source, error, match):
     with pytest.raises(error, match=match):
@@ -95,8 +106,10 @@ def test_corpus_splits_are_by_document_and_deterministic():
 def test_corpus_has_the_promised_size_and_balance():
     corpus = stancelib.load_corpus()
     frame = pd.concat(
-        [corpus[s].to_pandas().assign(stance=stance_names(corpus[s]))
-         for s in ("train", "validation", "test")]
+        [
+            corpus[s].to_pandas().assign(stance=stance_names(corpus[s]))
+            for s in ("train", "validation", "test")
+        ]
     )
     assert len(frame) >= 5000
     assert frame["target"].nunique() >= 1200

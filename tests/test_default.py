@@ -3,8 +3,9 @@ from stancelib import default
 from stancelib.persistence import metadata_path
 
 
-def test_default_model_is_built_once_then_loaded(default_model, model_home,
-                                                 monkeypatch):
+def test_default_model_is_built_once_then_loaded(
+    default_model, model_home, monkeypatch
+):
     cached = default.default_model_path()
     assert cached.parent == model_home and cached.is_file()
     assert metadata_path(cached).is_file()

@@ -22,8 +22,14 @@ def test_scores_follow_their_definitions():
 def test_report_prints_and_serialises():
     report = stance_scores(["support", "none"], ["support", "support"])
     assert "macro-F1" in str(report)
-    assert set(report.to_dict()) == {"macro_f1", "f_avg", "accuracy", "per_class",
-                                     "per_target", "confusion"}
+    assert set(report.to_dict()) == {
+        "macro_f1",
+        "f_avg",
+        "accuracy",
+        "per_class",
+        "per_target",
+        "confusion",
+    }
 
 
 def test_evaluate_uses_the_model(fitted, pairs):
@@ -34,8 +40,10 @@ def test_evaluate_uses_the_model(fitted, pairs):
 
 @pytest.mark.parametrize(
     "y_true, y_pred, match",
-    [(["support"], ["pro"], r"y_pred\[0\] is 'pro'"),
-     (["support", "none"], ["support"], "2 labels but y_pred has 1")],
+    [
+        (["support"], ["pro"], r"y_pred\[0\] is 'pro'"),
+        (["support", "none"], ["support"], "2 labels but y_pred has 1"),
+    ],
 )
 def test_bad_labels_are_refused(y_true, y_pred, match):
     with pytest.raises(ValueError, match=match):

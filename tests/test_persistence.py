@@ -22,8 +22,9 @@ def test_round_trip_predicts_identically(tmp_path, fitted, pairs):
 
 def test_metadata_records_versions_data_params_and_scores(tmp_path, fitted):
     path = tmp_path / "model.skops"
-    meta = stancelib.save_model(fitted, path, data_fingerprint="abc",
-                                scores={"macro_f1": 0.5})
+    meta = stancelib.save_model(
+        fitted, path, data_fingerprint="abc", scores={"macro_f1": 0.5}
+    )
     assert meta == metadata_path(path) == tmp_path / "model.metadata.json"
     record = json.loads(meta.read_text())
     assert record["stancelib_version"] == stancelib.__version__
@@ -70,4 +71,6 @@ def test_a_failed_write_leaves_the_old_model_intact(tmp_path, fitted, monkeypatc
         stancelib.save_model(fitted, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "model.metadata.json", "model.skops"]
+        "model.metadata.json",
+        "model.skops",
+    ]

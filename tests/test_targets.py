@@ -10,12 +10,18 @@ from stancelib.targets import aliases_of, find_mentions, normalize
         ("Les ministres soutiennent l’Otan.", "l'OTAN", "l’Otan"),
         ("They signed the Accord in Paris.", "the accord", "the Accord"),
         ("They signed an Accord in Paris.", "the accord", "Accord"),
-        ("Le Conseil salue la réforme des retraites.", "la reforme des retraites",
-         "la réforme des retraites"),
+        (
+            "Le Conseil salue la réforme des retraites.",
+            "la reforme des retraites",
+            "la réforme des retraites",
+        ),
         ("Paris backs NATO enlargement.", "OTAN", "NATO"),
         ("L'UE rejette le plan.", "European Union", "UE"),
-        ("We welcome the   new\ntrade accord.", "the new trade accord",
-         "the   new\ntrade accord"),
+        (
+            "We welcome the   new\ntrade accord.",
+            "the new trade accord",
+            "the   new\ntrade accord",
+        ),
     ],
 )
 def test_target_is_found_case_accent_and_alias_insensitively(text, target, mention):
@@ -30,7 +36,11 @@ def test_every_mention_is_found():
 
 @pytest.mark.parametrize(
     "text, target",
-    [("UNESCO meets today.", "UN"), ("The Eurogroup met.", "EU"), ("No mention.", "NATO")],
+    [
+        ("UNESCO meets today.", "UN"),
+        ("The Eurogroup met.", "EU"),
+        ("No mention.", "NATO"),
+    ],
 )
 def test_mentions_respect_word_boundaries(text, target):
     assert find_mentions(text, target) == []

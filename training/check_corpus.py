@@ -32,24 +32,34 @@ def _bundled() -> tuple[pd.DataFrame, pd.Series]:
 
 
 def _print_report(report: dict) -> None:
-    print(f"rows: {report['rows']}  distinct sentences: {report['distinct_sentences']}  "
-          f"distinct targets: {report['distinct_targets']}")
+    print(
+        f"rows: {report['rows']}  distinct sentences: {report['distinct_sentences']}  "
+        f"distinct targets: {report['distinct_targets']}"
+    )
     print(f"target found in its sentence: {report['target_found_share']:.1%}")
     print("\nlanguage x stance\n" + report["lang_stance"].to_string())
-    print("\nshare of each stance per language\n"
-          + report["lang_stance_share"].round(3).to_string())
+    print(
+        "\nshare of each stance per language\n"
+        + report["lang_stance_share"].round(3).to_string()
+    )
     for key in ("domain", "targets_per_domain", "register"):
         if key in report:
             print(f"\n{key}\n" + report[key].to_string())
     if "phenomena" in report:
-        print("\nhard-case shares (of rows)\n" + report["phenomena"].round(3).to_string())
+        print(
+            "\nhard-case shares (of rows)\n" + report["phenomena"].round(3).to_string()
+        )
     pairs = report["near_duplicate_pairs"]
-    print(f"\nnear-duplicate pairs (char 5-gram Jaccard >= 0.6): {len(pairs)}; "
-          f"sentences in a pair: {report['near_duplicate_sentence_share']:.2%}")
+    print(
+        f"\nnear-duplicate pairs (char 5-gram Jaccard >= 0.6): {len(pairs)}; "
+        f"sentences in a pair: {report['near_duplicate_sentence_share']:.2%}"
+    )
     for row in pairs.head(10).itertuples():
         print(f"  {row.similarity:.2f}  {row.a}\n        {row.b}")
-    print(f"\ntop 4-word openings (top share {report['top_opening_share']:.2%})\n"
-          + report["top_openings"].to_string())
+    print(
+        f"\ntop 4-word openings (top share {report['top_opening_share']:.2%})\n"
+        + report["top_openings"].to_string()
+    )
     print("\ntop 4-grams (sentences containing)\n" + report["top_4grams"].to_string())
     for key in ("docs_in_two_splits", "sentences_in_two_splits"):
         if key in report:
@@ -58,7 +68,9 @@ def _print_report(report: dict) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", help="part files to check (default: bundled)")
+    parser.add_argument(
+        "files", nargs="*", help="part files to check (default: bundled)"
+    )
     args = parser.parse_args(argv)
     if args.files:
         frame = pd.concat(
@@ -70,7 +82,10 @@ def main(argv=None) -> int:
     report = corpus_report(frame, splits)
     _print_report(report)
     failures = report_failures(report, full_corpus=not args.files)
-    print("\n" + ("FAILED:\n  " + "\n  ".join(failures) if failures else "all checks pass"))
+    print(
+        "\n"
+        + ("FAILED:\n  " + "\n  ".join(failures) if failures else "all checks pass")
+    )
     return 1 if failures else 0
 
 

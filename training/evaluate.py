@@ -18,8 +18,9 @@ from stancelib.data import stance_names
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", required=True, type=Path,
-                        help="a run folder or a .skops file")
+    parser.add_argument(
+        "--model", required=True, type=Path, help="a run folder or a .skops file"
+    )
     parser.add_argument("--data", required=True, help="labelled CSV, JSONL or Parquet")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
