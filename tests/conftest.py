@@ -13,18 +13,27 @@ import stancelib  # noqa: E402
 
 ROWS = [
     ("The ministers welcome the new trade accord.", "the new trade accord", "support"),
-    ("Paris strongly supports the ceasefire agreement.", "the ceasefire agreement",
-     "support"),
+    (
+        "Paris strongly supports the ceasefire agreement.",
+        "the ceasefire agreement",
+        "support",
+    ),
     ("Le Conseil salue la reprise du dialogue.", "la reprise du dialogue", "support"),
     ("Berlin rejects the proposed embargo.", "the proposed embargo", "opposition"),
-    ("Les deux pays condamnent les essais nucléaires.", "les essais nucléaires",
-     "opposition"),
+    (
+        "Les deux pays condamnent les essais nucléaires.",
+        "les essais nucléaires",
+        "opposition",
+    ),
     ("The union opposes the pipeline project.", "the pipeline project", "opposition"),
     ("We are deeply concerned about the missile test.", "the missile test", "concern"),
     ("Ottawa s'inquiète de la hausse des tarifs.", "la hausse des tarifs", "concern"),
     ("The council is worried by the drought plan.", "the drought plan", "concern"),
-    ("The delegation arrived for the review conference.", "the review conference",
-     "none"),
+    (
+        "The delegation arrived for the review conference.",
+        "the review conference",
+        "none",
+    ),
     ("La réunion sur le budget aura lieu lundi.", "le budget", "none"),
     ("The summit on the climate fund opens on Monday.", "the climate fund", "none"),
 ]
