@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
@@ -22,14 +23,17 @@ from .targets import normalize
 _MIN_TARGET_ROWS = 20
 
 
-def default_estimator():
+def default_estimator(smallest_class=3):
     """Return the default final classifier of :class:`StanceClassifier`.
 
     A ``LinearSVC`` (balanced class weights), fitted on all the data, whose scores are
     turned into probabilities by a sigmoid calibration learnt on 3-fold
     cross-validated scores: as accurate as logistic regression here and many times
-    faster to train (see ``training/tune.py``).
+    faster to train (see ``training/tune.py``). Calibration needs three rows of each
+    stance; with fewer (``smallest_class < 3``), a balanced logistic regression.
     """
+    if smallest_class < 3:
+        return LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
     return CalibratedClassifierCV(
         LinearSVC(C=0.5, class_weight="balanced"), cv=3, ensemble=False
     )
@@ -66,7 +70,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     estimator : classifier, default=None
         The final classifier; it needs ``predict_proba``. None means
         :func:`default_estimator`: a linear SVM with class weights, its scores
-        calibrated into probabilities.
+        calibrated into probabilities (a logistic regression when a stance has fewer
+        than three training rows).
     word_ngram_range : tuple of (int, int), default=(1, 2)
         Word n-grams of the sentence view.
     char_ngram_range : tuple of (int, int) or None, default=(2, 5)
@@ -210,9 +215,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         y = check_stances(y)
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels.")
-        estimator = (
-            default_estimator() if self.estimator is None else clone(self.estimator)
-        )
+        if self.estimator is None:
+            estimator = default_estimator(pd.Series(y).value_counts().min())
+        else:
+            estimator = clone(self.estimator)
         self.pipeline_ = Pipeline(
             [
                 ("context", TargetContext(aliases=self.aliases)),

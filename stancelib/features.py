@@ -371,7 +371,8 @@ class TargetContext(TransformerMixin, BaseEstimator):
 
     Examples
     --------
-    >>> TargetContext().transform([("We reject the embargo.", "embargo")])["clause"][0]
+    >>> views = TargetContext().transform([("We reject the embargo.", "the embargo")])
+    >>> views["clause"][0]
     'we reject TGT'
     """
 
