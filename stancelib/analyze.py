@@ -7,7 +7,6 @@ import sys
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from .targets import find_mentions, normalize
 
@@ -191,6 +190,8 @@ def analyze(
         bad = [t for t in targets if not isinstance(t, str) or not t.strip()]
         if bad:
             raise ValueError(f"targets must be non-empty strings; got {bad[:3]!r}.")
+    from tqdm import tqdm  # imported when needed, for a light `import stancelib`
+
     rows = []
     sentences = split_sentences(text)
     bar = tqdm(

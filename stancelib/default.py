@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+from importlib import resources
 from pathlib import Path
-
-import datasets
 
 from .data import corpus_fingerprint, load_corpus, stance_names
 from .persistence import load_model, save_model
@@ -25,15 +25,25 @@ def cache_dir() -> Path:
 
 
 def default_model_path() -> Path:
-    """Return the cache path of the default model of this library and corpus."""
+    """Return the cache path of the default model of this library and corpus.
+
+    The name carries the library version and a digest of the corpus and of the
+    library's own code, so any change to either builds a new model.
+    """
     from . import __version__
 
-    return cache_dir() / f"default-{__version__}-{corpus_fingerprint()[:16]}.skops"
+    digest = hashlib.sha256(corpus_fingerprint().encode())
+    for module in sorted(resources.files("stancelib").iterdir(), key=str):
+        if module.name.endswith(".py"):
+            digest.update(module.read_bytes())
+    return cache_dir() / f"default-{__version__}-{digest.hexdigest()[:16]}.skops"
 
 
 def build_default():
     """Train the default model on the ``train`` and ``validation`` splits of the
     bundled corpus; return it with its scores on ``test`` and ``challenge``."""
+    import datasets
+
     from .classifier import StanceClassifier
     from .metrics import evaluate
 

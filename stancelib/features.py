@@ -17,12 +17,13 @@ that governs it and the negations in scope, and returns three texts per pair:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .data import check_pairs
-from .targets import find_mentions, normalize
+from .targets import find_folded, normalize
 
 VIEWS = ("sentence", "clause", "cues")
 
@@ -245,10 +246,26 @@ def cue_class(token: str) -> str | None:
     >>> cue_class("condamnent"), cue_class("welcomed"), cue_class("summit")
     ('opp', 'sup', None)
     """
+    try:
+        return _CUE_CACHE[token]
+    except KeyError:
+        pass
+    found = None
     for cls, pattern in _CUE_PATTERN.items():
         if pattern.match(token):
-            return cls
-    return None
+            found = cls
+            break
+    # a vocabulary is small next to the text it covers: remember each word's class,
+    # within a bound, so that an endless stream of new words cannot fill memory
+    if len(_CUE_CACHE) >= _CUE_CACHE_SIZE:
+        _CUE_CACHE.clear()
+    _CUE_CACHE[token] = found
+    return found
+
+
+_CUE_CACHE: dict[str, str | None] = {"TGT": None}
+_CUE_CACHE_SIZE = 200_000
+_BOUNDARIES = BOUNDARY_PUNCT | BOUNDARY_WORDS
 
 
 def _distance(gap: int) -> str:
@@ -268,47 +285,69 @@ def target_views(text: str, target: str, aliases=None) -> tuple[str, str, str]:
     True
     """
     folded = normalize(text)
-    spans = find_mentions(text, target, aliases, partial=True)
-    tokens, in_target = [], []
-    for match in _TOKEN.finditer(folded):
-        start, end = match.span()
-        inside = any(s < end and start < e for s, e in spans)
-        # one TGT token for each mention, however many words it has
-        if inside and in_target and in_target[-1] and tokens[-1] == "TGT":
-            continue
-        tokens.append("TGT" if inside else match.group())
-        in_target.append(inside)
-    sentence = " ".join(tokens)
-    cues = [] if spans else ["notfound"]
-    if "?" in tokens:
-        cues.append("question")
+    spans = find_folded(folded, target, aliases, partial=True)
     if not spans:
+        tokens = _TOKEN.findall(folded)
+        sentence = " ".join(tokens)
+        cues = ["notfound", "question"] if "?" in tokens else ["notfound"]
         return sentence, sentence, " ".join(cues + _cue_tokens(tokens, None))
-    first = tokens.index("TGT")
+    tokens, first = _mask_mentions(folded, spans)
+    sentence = " ".join(tokens)
+    cues = ["question"] if "?" in tokens else []
     lo, hi = _clause_bounds(tokens, first)
-    negated = _negation_scope(tokens)
-    clause = " ".join(
-        ("not_" + tok) if negated[i] and tok != "TGT" else tok
-        for i, tok in enumerate(tokens[lo:hi], start=lo)
-    )
+    if NEGATIONS.isdisjoint(tokens):  # most sentences: nothing is negated
+        negated = [False] * len(tokens)
+        clause = " ".join(tokens[lo:hi])
+    else:
+        negated = _negation_scope(tokens)
+        clause = " ".join(
+            ("not_" + tok) if negated[i] and tok != "TGT" else tok
+            for i, tok in enumerate(tokens[lo:hi], start=lo)
+        )
     cues += _cue_tokens(tokens, first, lo, hi, negated)
     return sentence, clause, " ".join(cues)
 
 
-def _clause_bounds(tokens: list[str], first: int) -> tuple[int, int]:
-    def is_boundary(tok):
-        return tok in BOUNDARY_PUNCT or tok in BOUNDARY_WORDS
+def _mask_mentions(folded: str, spans) -> tuple[list[str], int]:
+    """Tokenize ``folded``; each run of tokens touching a mention becomes one ``TGT``.
 
+    Returns the tokens and the index of the first ``TGT``.
+    """
+    matches = list(_TOKEN.finditer(folded))
+    starts = [m.start() for m in matches]
+    ends = [m.end() for m in matches]
+    # the tokens that overlap a span (start < span end and span start < end), as
+    # index ranges, found by bisection instead of testing every token
+    ranges = sorted((bisect_right(ends, s), bisect_left(starts, e)) for s, e in spans)
+    tokens = [m.group() for m in matches]
+    out, done, first = [], 0, None
+    for lo, hi in ranges:
+        if lo >= hi:
+            continue
+        if lo <= done and out and out[-1] == "TGT" and done > 0:
+            # overlaps or touches the previous run: the same TGT
+            done = max(done, hi)
+            continue
+        out += tokens[done:lo]
+        if first is None:
+            first = len(out)
+        out.append("TGT")
+        done = hi
+    out += tokens[done:]
+    return out, first
+
+
+def _clause_bounds(tokens: list[str], first: int) -> tuple[int, int]:
     lo = first
-    while lo > 0 and not is_boundary(tokens[lo - 1]):
+    while lo > 0 and tokens[lo - 1] not in _BOUNDARIES:
         lo -= 1
     # a coordinated object ("welcome the accord and TGT") borrows the clause before it
     if lo > 0 and all(t in STOPWORDS for t in tokens[lo:first]):
         lo -= 1
-        while lo > 0 and not is_boundary(tokens[lo - 1]):
+        while lo > 0 and tokens[lo - 1] not in _BOUNDARIES:
             lo -= 1
     hi = first + 1
-    while hi < len(tokens) and not is_boundary(tokens[hi]):
+    while hi < len(tokens) and tokens[hi] not in _BOUNDARIES:
         hi += 1
     return lo, hi
 
@@ -316,7 +355,7 @@ def _clause_bounds(tokens: list[str], first: int) -> tuple[int, int]:
 def _negation_scope(tokens: list[str]) -> list[bool]:
     negated, active = [], False
     for tok in tokens:
-        if tok in BOUNDARY_PUNCT or tok in BOUNDARY_WORDS:
+        if tok in _BOUNDARIES:
             active = False
         negated.append(active)
         if tok in NEGATIONS:
@@ -327,8 +366,9 @@ def _negation_scope(tokens: list[str]) -> list[bool]:
 def _cue_tokens(tokens, first, lo=0, hi=None, negated=None) -> list[str]:
     hi = len(tokens) if hi is None else hi
     out, governor = [], None
+    cache = _CUE_CACHE
     for i, tok in enumerate(tokens):
-        cls = cue_class(tok) if tok != "TGT" else None
+        cls = cache[tok] if tok in cache else cue_class(tok)
         if cls is None:
             continue
         if first is None:
@@ -384,9 +424,10 @@ class TargetContext(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         pairs = check_pairs(X)
+        aliases = self.aliases
         views = [
-            target_views(text, target, self.aliases)
-            for text, target in zip(pairs["text"], pairs["target"])
+            target_views(text, target, aliases)
+            for text, target in zip(pairs["text"].tolist(), pairs["target"].tolist())
         ]
         return pd.DataFrame(views, columns=list(VIEWS))
 

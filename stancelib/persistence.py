@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
-import skops.io as sio
 
 # the packages whose types a stancelib model is made of
 TRUSTED_PREFIXES = ("stancelib.", "sklearn.")
@@ -86,6 +85,8 @@ def save_model(model, path, *, data_fingerprint=None, scores=None) -> Path:
     Path
         The metadata file written beside the model.
     """
+    import skops.io as sio  # imported when needed: it is slow to import
+
     from . import __version__
 
     path = Path(path)
@@ -125,6 +126,8 @@ def load_model(path):
         When the file holds a type that is neither stancelib's nor scikit-learn's, or is
         not a skops file at all (a pickle, say).
     """
+    import skops.io as sio  # imported when needed: it is slow to import
+
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such model file.")

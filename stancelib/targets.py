@@ -112,14 +112,21 @@ def aliases_of(
     return names
 
 
-def _search(folded_text: str, name: str) -> list[tuple[int, int]]:
-    folded = " ".join(normalize(name).split())
+def _search(
+    folded_text: str, name: str, odd_spacing: bool | None = None
+) -> list[tuple[int, int]]:
+    folded = _fold_name(name)
     if not folded:
         return []
-    if " " in folded and re.search(r"\s\s|[^\S ]", folded_text):
+    if " " in folded and (
+        _ODD_SPACING.search(folded_text) if odd_spacing is None else odd_spacing
+    ):
         # the text spaces words unusually (newlines, double spaces): match by regex
         return [m.span() for m in _pattern(folded).finditer(folded_text)]
-    spans, start = [], folded_text.find(folded)
+    start = folded_text.find(folded)
+    if start < 0:  # the common case: not there at all
+        return []
+    spans = []
     while start >= 0:
         end = start + len(folded)
         # a mention starts and ends on a word boundary: "UN" is not found in "UNESCO"
@@ -134,6 +141,14 @@ def _search(folded_text: str, name: str) -> list[tuple[int, int]]:
             spans.append((start, end))
         start = folded_text.find(folded, start + 1)
     return spans
+
+
+_ODD_SPACING = re.compile(r"\s\s|[^\S ]")
+
+
+@lru_cache(maxsize=65536)
+def _fold_name(name: str) -> str:
+    return " ".join(normalize(name).split())
 
 
 def _is_word(char: str) -> bool:
@@ -171,15 +186,40 @@ def find_mentions(
     >>> find_mentions("Paris backs NATO.", "OTAN")
     [(12, 16)]
     """
-    folded_text = normalize(text)
-    core = _LEADING_ARTICLES.sub("", normalize(target.strip()))
-    for name in (target, core, *aliases_of(target, aliases)):
-        spans = _search(folded_text, name)
+    return find_folded(normalize(text), target, aliases, partial=partial)
+
+
+def find_folded(
+    folded_text: str,
+    target: str,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    *,
+    partial: bool = False,
+) -> list[tuple[int, int]]:
+    """:func:`find_mentions` in a text already folded by :func:`normalize`."""
+    if aliases is None:
+        core, names = _names(target)
+    else:
+        core = _LEADING_ARTICLES.sub("", normalize(target.strip()))
+        names = (target, core, *aliases_of(target, aliases))
+    # whether the text spaces words unusually, worked out once for all the names
+    odd_spacing = None
+    for name in names:
+        if odd_spacing is None and " " in _fold_name(name):
+            odd_spacing = bool(_ODD_SPACING.search(folded_text))
+        spans = _search(folded_text, name, odd_spacing)
         if spans:
             return spans
     if partial:
         return _partial_mentions(folded_text, core)
     return []
+
+
+@lru_cache(maxsize=65536)
+def _names(target: str) -> tuple[str, tuple[str, ...]]:
+    """The folded core of ``target`` and the names it is looked for under, in order."""
+    core = _LEADING_ARTICLES.sub("", normalize(target.strip()))
+    return core, (target, core, *aliases_of(target))
 
 
 def _partial_mentions(folded_text: str, folded_target: str) -> list[tuple[int, int]]:

@@ -2,6 +2,7 @@
 
     python training/tune.py --out DIR [--data FILE] [--n-iter 24] [--cv 3] [--n-jobs 2]
                             [--seed 0] [--force]
+                            [--backend loky|dask [--scheduler ADDRESS]]
 
 Without ``--data`` it tunes on the ``train`` split of the bundled corpus (never on
 ``test`` or ``challenge``). Folds are grouped by ``doc_id`` when the data has one, so a
@@ -9,15 +10,21 @@ document never sits on both sides of a fold. The search covers the n-gram ranges
 view, the feature blocks on and off, the classifier family and its regularisation, and
 joint against per-target models. Writes ``best.json`` (best parameters and CV macro-F1)
 and ``cv_results.csv`` into DIR; the default model's parameters come from this search.
+
+``--backend dask`` runs the search through joblib's Dask backend on the cluster at
+``--scheduler`` (default: a local cluster of ``--n-jobs`` workers); it needs
+``pip install "stancelib[dask]"``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
 
+import joblib
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -63,7 +70,20 @@ def main(argv=None) -> int:
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--force", action="store_true", help="overwrite DIR's results")
+    parser.add_argument(
+        "--backend",
+        choices=("loky", "dask"),
+        default="loky",
+        help="where the fits run: local processes, or a Dask cluster",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --backend dask: the scheduler (default: a local cluster)",
+    )
     args = parser.parse_args(argv)
+    if args.scheduler and args.backend != "dask":
+        parser.error("--scheduler needs --backend dask")
     if (args.out / "best.json").exists() and not args.force:
         parser.exit(
             2,
@@ -95,7 +115,8 @@ def main(argv=None) -> int:
         error_score="raise",
     )
     started = time.perf_counter()
-    search.fit(X[["text", "target"]], y, groups=groups)
+    with _backend(args, parser):
+        search.fit(X[["text", "target"]], y, groups=groups)
     seconds = time.perf_counter() - started
     results = pd.DataFrame(search.cv_results_).sort_values("rank_test_score")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -119,6 +140,25 @@ def main(argv=None) -> int:
         f"wrote {args.out / 'best.json'}"
     )
     return 0
+
+
+@contextlib.contextmanager
+def _backend(args, parser):
+    """Run joblib's work on local processes, or on Dask through joblib's backend."""
+    if args.backend != "dask":
+        yield
+        return
+    try:
+        from stancelib.distributed import get_client
+    except ImportError as error:
+        parser.exit(2, f"tune.py: error: {error}\n")
+    try:
+        client = get_client(args.scheduler, n_workers=args.n_jobs)
+    except ImportError as error:
+        parser.exit(2, f"tune.py: error: {error}\n")
+    with client, joblib.parallel_backend("dask"):
+        print(f"tune.py: searching on Dask at {client.scheduler.address}")
+        yield
 
 
 if __name__ == "__main__":
