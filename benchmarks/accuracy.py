@@ -66,7 +66,9 @@ PARAM_GRID = {
         ),
     ],
     "char_ngram_range": [(2, 5), None],
-    "word_ngram_range": [(1, 2), (1, 3)],
+    # word 1-3 grams won the cross-validation on 4 of the 6 benchmarks when (1, 2)
+    # was also in the grid; fixing it halves the run time
+    "word_ngram_range": [(1, 3)],
 }
 QUICK_TRAIN_ROWS = 300
 NAN = float("nan")
