@@ -74,3 +74,14 @@ def test_a_failed_write_leaves_the_old_model_intact(tmp_path, fitted, monkeypatc
         "model.metadata.json",
         "model.skops",
     ]
+
+
+def test_saved_files_follow_the_umask(tmp_path, fitted):
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "model.skops"
+        stancelib.save_model(fitted, path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert metadata_path(path).stat().st_mode & 0o777 == 0o644
