@@ -8,21 +8,20 @@ name the argument or file, the row and the problem; nothing is dropped silently.
 from __future__ import annotations
 
 import hashlib
+import sys
 import zlib
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import datasets
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import (
-    GroupShuffleSplit,
-    ShuffleSplit,
-    StratifiedShuffleSplit,
-)
 
 from .labels import STANCES
+
+if TYPE_CHECKING:
+    import datasets
 
 REQUIRED_COLUMNS = ("text", "target", "stance")
 OPTIONAL_COLUMNS = ("lang", "doc_id")
@@ -59,7 +58,9 @@ def check_pairs(X, *, name: str = "X") -> pd.DataFrame:
                          text  target
     0  We welcome the accord.  accord
     """
-    if isinstance(X, datasets.Dataset):
+    # datasets is slow to import: a Dataset can only arrive if it is imported already
+    hf = sys.modules.get("datasets")
+    if hf is not None and isinstance(X, hf.Dataset):
         X = X.to_pandas()
     if isinstance(X, str):
         raise TypeError(
@@ -162,6 +163,8 @@ def _validate_frame(frame: pd.DataFrame, where: str) -> pd.DataFrame:
 
 
 def _to_dataset(frame: pd.DataFrame) -> datasets.Dataset:
+    import datasets
+
     features = datasets.Features(
         {
             column: datasets.ClassLabel(names=list(STANCES))
@@ -210,6 +213,8 @@ def load_dataset(
     >>> ds.features["stance"].int2str(ds[0]["stance"])
     'opposition'
     """
+    import datasets
+
     if isinstance(source, datasets.Dataset):
         frame, where = source.to_pandas(), "dataset"
         stance = source.features.get("stance")
@@ -307,6 +312,8 @@ def load_corpus() -> datasets.DatasetDict:
     }
     challenge = read_corpus_frame("challenge").drop(columns="source_file")
     parts["challenge"] = _to_dataset(challenge)
+    import datasets
+
     return datasets.DatasetDict(parts)
 
 
@@ -337,6 +344,12 @@ def holdout_split(
     >>> len(train), len(test)
     (8, 2)
     """
+    from sklearn.model_selection import (
+        GroupShuffleSplit,
+        ShuffleSplit,
+        StratifiedShuffleSplit,
+    )
+
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must be in (0, 1). Got {test_size!r} instead.")
     index = np.arange(len(dataset))
