@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
@@ -16,7 +17,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .data import check_pairs, check_stances
-from .features import TargetContext
+from .features import VIEWS, TargetContext, target_views
 from .targets import normalize
 
 # a target needs this many training rows to get a classifier of its own
@@ -288,9 +289,38 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             The predicted stance labels.
         """
         check_is_fitted(self)
-        if not self.target_models_:
-            return self.pipeline_.predict(check_pairs(X))
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        if self.target_models_:
+            return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        features = self._transform(check_pairs(X))
+        with config_context(assume_finite=True):
+            return self.pipeline_[-1].predict(features)
+
+    def _transform(self, X):
+        """Return the feature matrix of checked pairs, as ``pipeline_[:-1]`` does.
+
+        The views and vectorizers are called directly: the pipeline's per-step input
+        validation costs more than the work itself when a few pairs are classified.
+        """
+        context = self.pipeline_.named_steps["context"]
+        views = dict(
+            zip(
+                VIEWS,
+                zip(
+                    *(
+                        target_views(text, target, context.aliases)
+                        for text, target in zip(X["text"], X["target"])
+                    )
+                ),
+            )
+        )
+        blocks = [
+            vectorizer.transform(list(views[column]))
+            for _, vectorizer, column in self.pipeline_.named_steps[
+                "features"
+            ].transformers_
+            if vectorizer not in ("drop", "passthrough")
+        ]
+        return sparse.hstack(blocks, format="csr")
 
     def predict_proba(self, X):
         """Return the probability of each stance, columns in ``classes_`` order.
@@ -307,10 +337,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = check_pairs(X)
+        features = self._transform(X)
+        with config_context(assume_finite=True):
+            proba = self.pipeline_[-1].predict_proba(features)
         if not self.target_models_:
-            return self.pipeline_.predict_proba(X)
-        features = self.pipeline_[:-1].transform(X)
-        proba = self.pipeline_[-1].predict_proba(features)
+            return proba
         keys = X["target"].map(normalize)
         for key, rows in keys.groupby(keys).groups.items():
             model = self.target_models_.get(key)
@@ -355,7 +386,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"top must be a positive int. Got {top!r} instead.")
         linear = _linear_part(self.pipeline_.named_steps["classifier"])
         pairs = check_pairs(X)
-        features = sparse.csr_matrix(self.pipeline_[:-1].transform(pairs))
+        features = self._transform(pairs)
         names = self.pipeline_.named_steps["features"].get_feature_names_out()
         predicted = self.predict(pairs)
         coef = np.atleast_2d(linear.coef_)
