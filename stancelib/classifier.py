@@ -289,9 +289,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             The predicted stance labels.
         """
         check_is_fitted(self)
+        X = check_pairs(X)
+        return self._predict(X, self._transform(X))
+
+    def _predict(self, X, features):
         if self.target_models_:
-            return self.classes_[self.predict_proba(X).argmax(axis=1)]
-        features = self._transform(check_pairs(X))
+            return self.classes_[self._proba(X, features).argmax(axis=1)]
         with config_context(assume_finite=True):
             return self.pipeline_[-1].predict(features)
 
@@ -337,7 +340,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = check_pairs(X)
-        features = self._transform(X)
+        return self._proba(X, self._transform(X))
+
+    def _proba(self, X, features):
         with config_context(assume_finite=True):
             proba = self.pipeline_[-1].predict_proba(features)
         if not self.target_models_:
@@ -388,7 +393,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         pairs = check_pairs(X)
         features = self._transform(pairs)
         names = self.pipeline_.named_steps["features"].get_feature_names_out()
-        predicted = self.predict(pairs)
+        predicted = self._predict(pairs, features)
         coef = np.atleast_2d(linear.coef_)
         classes = list(linear.classes_)
         rows = []
