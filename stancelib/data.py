@@ -29,8 +29,11 @@ SPLITS = ("train", "validation", "test")
 # share of documents (by hash of doc_id, out of 100) in each split: stable as the corpus
 # grows, because a document's split depends on its own id only
 _SPLIT_BOUNDS = {"train": (0, 80), "validation": (80, 90), "test": (90, 100)}
+# every CSV cell is read as a string, and an empty cell stays "" (not NaN): labelled
+# data, streamed input and benchmark files all follow this one convention
+CSV_AS_STRINGS = {"dtype": str, "keep_default_na": False}
 _READERS = {
-    ".csv": lambda path: pd.read_csv(path, dtype=str, keep_default_na=False),
+    ".csv": lambda path: pd.read_csv(path, **CSV_AS_STRINGS),
     ".jsonl": lambda path: pd.read_json(path, lines=True, dtype=False),
     ".json": lambda path: pd.read_json(path, lines=True, dtype=False),
     ".parquet": pd.read_parquet,

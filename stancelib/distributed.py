@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .data import CSV_AS_STRINGS
 from .stream import ANALYZE_COLUMNS, analyze_rows, input_format, predict_rows
 
 EXTRA = 'the optional "dask" extra: pip install "stancelib[dask]"'
@@ -222,9 +223,8 @@ def read_files(paths, columns, *, blocksize="64MB"):
         frame = dd.read_csv(
             paths,
             usecols=columns,
-            dtype=str,
-            keep_default_na=False,
             blocksize=blocksize,
+            **CSV_AS_STRINGS,
         )
     elif fmt == "jsonl":
         frame = dd.read_json(paths, lines=True, blocksize=blocksize, dtype=False)

@@ -29,7 +29,7 @@ from pathlib import Path
 import datasets
 import pandas as pd
 
-from .data import load_dataset
+from .data import CSV_AS_STRINGS, load_dataset
 
 # original label (case-folded) -> stancelib stance; VAST codes its labels 1 / 0 / 2
 SOURCE_LABELS = {
@@ -111,7 +111,7 @@ def _read_csv(path, columns: Sequence[str], **options) -> pd.DataFrame:
     """Read a CSV as strings and check that it has ``columns``."""
     path = _existing(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, **options)
+        frame = pd.read_csv(path, **CSV_AS_STRINGS, **options)
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}: could not be read: {error}") from None
     missing = [c for c in columns if c not in frame.columns]

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .analyze import find_candidate_targets, split_sentences
+from .data import CSV_AS_STRINGS
 from .targets import find_mentions
 
 INPUT_FORMATS = {
@@ -114,9 +115,8 @@ def read_chunks(
         reader = pd.read_csv(
             path,
             usecols=columns,
-            dtype=str,
-            keep_default_na=False,
             chunksize=chunk_size,
+            **CSV_AS_STRINGS,
         )
         with reader:
             for chunk in reader:
