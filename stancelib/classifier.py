@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.special import expit
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
@@ -14,8 +15,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
+from sklearn.utils.sparsefuncs_fast import (
+    inplace_csr_row_normalize_l1,
+    inplace_csr_row_normalize_l2,
+)
 from sklearn.utils.validation import check_is_fitted
 
+from ._ngrams import NgramTable, fast_kind, fit_counts
 from .data import check_pairs, check_stances
 from .features import VIEWS, TargetContext, target_views
 from .targets import normalize
@@ -53,17 +59,151 @@ def _linear_part(classifier):
     )
 
 
-class CompactTfidfVectorizer(TfidfVectorizer):
-    """A ``TfidfVectorizer`` whose vocabulary is saved as one string, not a dict.
+def _columns(X):
+    """Return the texts and the targets of model input, as two lists.
 
-    skops writes a dict entry by entry, which made a model's file some 200 MB and
-    slow to load; the vocabulary as one newline-joined string (no term holds a
-    newline: the analyzers split on whitespace) is 15 times smaller. It behaves as
-    ``TfidfVectorizer`` in every other way.
+    A list of (str, str) tuples, the common case, is taken as it is; anything else
+    goes through :func:`~stancelib.data.check_pairs` and its error messages.
     """
+    if (
+        type(X) is list
+        and X
+        and all(
+            type(pair) is tuple
+            and len(pair) == 2
+            and type(pair[0]) is str
+            and type(pair[1]) is str
+            for pair in X
+        )
+    ):
+        texts, targets = zip(*X)
+        return list(texts), list(targets)
+    frame = check_pairs(X)
+    return frame["text"].tolist(), frame["target"].tolist()
+
+
+def _predict_proba(classifier, features):
+    """Return ``classifier.predict_proba(features)``.
+
+    For the default classifier, a sigmoid-calibrated ``LinearSVC`` fitted on all the
+    data, the same steps are done here without scikit-learn's per-call input checks,
+    which take longer than the arithmetic when a few pairs are classified.
+    """
+    calibrated = getattr(classifier, "calibrated_classifiers_", None)
+    if (
+        not isinstance(classifier, CalibratedClassifierCV)
+        or len(calibrated) != 1
+        or calibrated[0].method != "sigmoid"
+        or type(calibrated[0].estimator) is not LinearSVC
+    ):
+        with config_context(assume_finite=True):
+            return classifier.predict_proba(features)
+    # as _CalibratedClassifier.predict_proba, with LinearSVC.decision_function
+    # and _SigmoidCalibration.predict written out
+    svm = calibrated[0].estimator
+    scores = np.asarray(features @ svm.coef_.T) + svm.intercept_
+    classes = calibrated[0].classes
+    proba = np.zeros((features.shape[0], len(classes)))
+    columns = np.searchsorted(classes, svm.classes_)
+    if len(classes) == 2:
+        columns = columns[:1] + 1
+    for column, score, calibrator in zip(columns, scores.T, calibrated[0].calibrators):
+        proba[:, column] = expit(-(calibrator.a_ * score + calibrator.b_))
+    if len(classes) == 2:
+        proba[:, 0] = 1.0 - proba[:, 1]
+    else:
+        total = proba.sum(axis=1)[:, np.newaxis]
+        proba = np.divide(
+            proba, total, out=np.full_like(proba, 1 / len(classes)), where=total != 0
+        )
+    proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+    return proba
+
+
+def _whitespace_tokens(text):
+    """Split a cue view into its tokens (a named function, so models serialise)."""
+    return text.split()
+
+
+class CompactTfidfVectorizer(TfidfVectorizer):
+    """A ``TfidfVectorizer`` that counts n-grams with numpy and saves compactly.
+
+    Its features are those of ``TfidfVectorizer`` with the same parameters. Two
+    things differ:
+
+    - Word n-grams (default token pattern) and ``char_wb`` n-grams are counted by
+      :mod:`stancelib._ngrams`, several times faster than scikit-learn's Python
+      loop, with the same counts; other settings use scikit-learn's loop.
+    - The vocabulary is saved as one newline-joined string (no term holds a
+      newline: the analyzers split on whitespace), not a dict: skops writes a dict
+      entry by entry, which made a model's file some 200 MB and slow to load.
+    """
+
+    def _count_vocab(self, raw_documents, fixed_vocab):
+        docs = list(raw_documents)
+        kind = self._fast_kind()
+        if kind is not None and all(isinstance(doc, str) for doc in docs):
+            if fixed_vocab:
+                table = self._ngram_table(kind)
+                if table.usable:
+                    return self.vocabulary_, table.counts(docs, self.dtype)
+            else:
+                found = fit_counts(
+                    docs, kind, self.ngram_range, self.lowercase, self.dtype
+                )
+                if found is not None:
+                    if not found[0]:
+                        raise ValueError(
+                            "empty vocabulary; perhaps the documents only contain "
+                            "stop words"
+                        )
+                    return found
+        return super()._count_vocab(docs, fixed_vocab)
+
+    def _fast_kind(self):
+        if self.tokenizer is _whitespace_tokens and self.ngram_range == (1, 1):
+            # the cue view: whitespace-separated tokens, case kept
+            return "split" if not self.lowercase and self.analyzer == "word" else None
+        return fast_kind(self)
+
+    def _direct_transform(self, docs):
+        """Return ``transform(docs)`` for a list of str, without scikit-learn's
+        per-call input checks (they cost more than the work for a few documents).
+
+        The steps are those of ``TfidfVectorizer.transform``, on the same counts.
+        """
+        kind = self._fast_kind()
+        table = None if kind is None else self._ngram_table(kind)
+        if table is None or not table.usable:
+            return self.transform(docs)
+        X = table.counts(docs, self.dtype)
+        if self.binary:
+            X.data.fill(1)
+        tfidf = self._tfidf
+        if tfidf.sublinear_tf:
+            np.log(X.data, X.data)
+            X.data += 1.0
+        if hasattr(tfidf, "idf_"):
+            X.data *= tfidf.idf_[X.indices]
+        if tfidf.norm == "l2":
+            inplace_csr_row_normalize_l2(X)
+        elif tfidf.norm == "l1":
+            inplace_csr_row_normalize_l1(X)
+        elif tfidf.norm is not None:
+            return self.transform(docs)
+        return X
+
+    def _ngram_table(self, kind):
+        """Return the :class:`NgramTable` of ``vocabulary_``, built once."""
+        cached = getattr(self, "_table", None)
+        if cached is None or cached[0] is not self.vocabulary_:
+            table = NgramTable(self.vocabulary_, kind, self.ngram_range, self.lowercase)
+            self._table = cached = (self.vocabulary_, table)
+        return cached[1]
 
     def __getstate__(self):
         state = super().__getstate__().copy()
+        state.pop("_table", None)
         vocabulary = state.get("vocabulary_")
         if vocabulary is not None and not any("\n" in term for term in vocabulary):
             terms = [""] * len(vocabulary)
@@ -78,11 +218,6 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         if terms is not None:
             state["vocabulary_"] = {term: i for i, term in enumerate(terms.split("\n"))}
         super().__setstate__(state)
-
-
-def _whitespace_tokens(text):
-    """Split a cue view into its tokens (a named function, so models serialise)."""
-    return text.split()
 
 
 class StanceClassifier(ClassifierMixin, BaseEstimator):
@@ -289,41 +424,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             The predicted stance labels.
         """
         check_is_fitted(self)
-        X = check_pairs(X)
-        return self._predict(X, self._transform(X))
-
-    def _predict(self, X, features):
-        if self.target_models_:
-            return self.classes_[self._proba(X, features).argmax(axis=1)]
-        with config_context(assume_finite=True):
-            return self.pipeline_[-1].predict(features)
-
-    def _transform(self, X):
-        """Return the feature matrix of checked pairs, as ``pipeline_[:-1]`` does.
-
-        The views and vectorizers are called directly: the pipeline's per-step input
-        validation costs more than the work itself when a few pairs are classified.
-        """
-        context = self.pipeline_.named_steps["context"]
-        views = dict(
-            zip(
-                VIEWS,
-                zip(
-                    *(
-                        target_views(text, target, context.aliases)
-                        for text, target in zip(X["text"], X["target"])
-                    )
-                ),
-            )
-        )
-        blocks = [
-            vectorizer.transform(list(views[column]))
-            for _, vectorizer, column in self.pipeline_.named_steps[
-                "features"
-            ].transformers_
-            if vectorizer not in ("drop", "passthrough")
-        ]
-        return sparse.hstack(blocks, format="csr")
+        texts, targets = _columns(X)
+        return self._predict(targets, self._transform(texts, targets))
 
     def predict_proba(self, X):
         """Return the probability of each stance, columns in ``classes_`` order.
@@ -339,21 +441,55 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             Class probabilities.
         """
         check_is_fitted(self)
-        X = check_pairs(X)
-        return self._proba(X, self._transform(X))
+        texts, targets = _columns(X)
+        return self._proba(targets, self._transform(texts, targets))
 
-    def _proba(self, X, features):
-        with config_context(assume_finite=True):
-            proba = self.pipeline_[-1].predict_proba(features)
+    def _transform(self, texts, targets):
+        """Return the feature matrix of checked pairs, as ``pipeline_[:-1]`` does.
+
+        The views and vectorizers are called directly: the pipeline's per-step input
+        validation costs more than the work itself when a few pairs are classified.
+        """
+        aliases = self.pipeline_.named_steps["context"].aliases
+        views = dict(
+            zip(
+                VIEWS,
+                map(
+                    list,
+                    zip(
+                        *(
+                            target_views(text, target, aliases)
+                            for text, target in zip(texts, targets)
+                        )
+                    ),
+                ),
+            )
+        )
+        blocks = [
+            vectorizer._direct_transform(views[column])
+            if isinstance(vectorizer, CompactTfidfVectorizer)
+            else vectorizer.transform(views[column])
+            for _, vectorizer, column in self.pipeline_.named_steps[
+                "features"
+            ].transformers_
+            if vectorizer not in ("drop", "passthrough")
+        ]
+        return sparse.hstack(blocks, format="csr")
+
+    def _predict(self, targets, features):
+        return self.classes_[self._proba(targets, features).argmax(axis=1)]
+
+    def _proba(self, targets, features):
+        proba = _predict_proba(self.pipeline_[-1], features)
         if not self.target_models_:
             return proba
-        keys = X["target"].map(normalize)
+        keys = pd.Series(targets).map(normalize)
         for key, rows in keys.groupby(keys).groups.items():
             model = self.target_models_.get(key)
             if model is not None:
                 columns = np.searchsorted(self.classes_, model.classes_)
                 proba[rows] = 0.0
-                proba[np.ix_(rows, columns)] = model.predict_proba(features[rows])
+                proba[np.ix_(rows, columns)] = _predict_proba(model, features[rows])
         return proba
 
     def explain(self, X, top=5):
@@ -390,10 +526,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if not isinstance(top, int) or top < 1:
             raise ValueError(f"top must be a positive int. Got {top!r} instead.")
         linear = _linear_part(self.pipeline_.named_steps["classifier"])
-        pairs = check_pairs(X)
-        features = self._transform(pairs)
+        texts, targets = _columns(X)
+        features = self._transform(texts, targets)
         names = self.pipeline_.named_steps["features"].get_feature_names_out()
-        predicted = self._predict(pairs, features)
+        predicted = self._predict(targets, features)
         coef = np.atleast_2d(linear.coef_)
         classes = list(linear.classes_)
         rows = []

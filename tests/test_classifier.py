@@ -166,7 +166,7 @@ def test_direct_transform_equals_the_pipeline(fitted, pairs):
     # predict and predict_proba skip the pipeline's per-step validation; the features
     # and probabilities must stay exactly those of the pipeline
     X = pairs[["text", "target"]]
-    direct = fitted._transform(X)
+    direct = fitted._transform(X["text"].tolist(), X["target"].tolist())
     assert (direct != fitted.pipeline_[:-1].transform(X)).nnz == 0
     np.testing.assert_array_equal(
         fitted.predict_proba(X), fitted.pipeline_.predict_proba(X)
@@ -178,4 +178,5 @@ def test_direct_transform_with_a_view_turned_off(pairs):
     model = StanceClassifier(clause_ngram_range=None, char_ngram_range=None)
     model.fit(pairs[["text", "target"]], pairs["stance"])
     X = pairs[["text", "target"]]
-    assert (model._transform(X) != model.pipeline_[:-1].transform(X)).nnz == 0
+    direct = model._transform(X["text"].tolist(), X["target"].tolist())
+    assert (direct != model.pipeline_[:-1].transform(X)).nnz == 0

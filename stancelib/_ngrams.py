@@ -1,0 +1,334 @@
+"""Count word and character n-grams with numpy, as scikit-learn's analyzers do.
+
+scikit-learn's ``CountVectorizer`` builds every n-gram of every document as a Python
+string and looks it up in a dict: for character n-grams that was most of the time
+stancelib spent classifying. Here each document's units (characters, or word tokens)
+become small integer ids, and an n-gram of length ``l`` becomes the integer whose
+base-``B`` digits are its ids, computed for all positions of a block of documents at
+once. The vocabulary is a hash map of such integers (:class:`_KeyIndex`), looked up for
+all n-grams in one go. The counts are those of scikit-learn's analyzer, term for term
+(``tests/test_ngrams.py`` checks it on awkward text).
+
+Only the settings whose analyzer this reproduces exactly are handled (see
+:func:`fast_kind`); for any other, or when the codes would not fit in 64 bits (an
+alphabet of thousands of characters), the vectorizer falls back to scikit-learn's loop.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import chain, repeat
+
+import numpy as np
+from scipy import sparse
+
+WORD_PATTERN = r"(?u)\b\w\w+\b"
+
+# documents per block: bounds the memory of the per-position arrays
+_BLOCK = 8192
+
+
+def fast_kind(vectorizer):
+    """Return ``"char_wb"`` or ``"word"`` if the n-gram counter reproduces the
+    analyzer of ``vectorizer`` exactly, else None."""
+    v = vectorizer
+    if (
+        v.input != "content"
+        or v.preprocessor is not None
+        or v.strip_accents
+        or v.stop_words is not None
+        or not isinstance(v.analyzer, str)
+    ):
+        return None
+    if v.analyzer == "char_wb":
+        return "char_wb"
+    if v.analyzer == "word" and v.tokenizer is None and v.token_pattern == WORD_PATTERN:
+        return "word"
+    return None
+
+
+def _fits(base, max_n):
+    """Whether codes of up to ``max_n`` digits in ``base``, times 16, fit in int64."""
+    return base**max_n * 16 < 2**63
+
+
+class _Segments:
+    """The units of a block of documents, cut into segments n-grams do not cross.
+
+    For ``char_wb`` a segment is a word padded with a space on each side and the units
+    are its characters; for ``word`` (tokens of the default pattern) and ``split``
+    (whitespace-separated tokens) a segment is a whole document and the units are its
+    tokens.
+    """
+
+    def __init__(self, docs, kind, lowercase):
+        if lowercase:
+            docs = [doc.lower() for doc in docs]
+        if kind == "char_wb":
+            words = [doc.split() for doc in docs]
+            flat = list(chain.from_iterable(words))
+            padded = " " + "  ".join(flat) + " " if flat else ""
+            self.units = np.frombuffer(padded.encode("utf-32-le"), dtype="<u4")
+            self.lengths = np.fromiter(map(len, flat), np.int64, len(flat)) + 2
+            per_doc = np.fromiter(map(len, words), np.int64, len(words))
+        else:
+            if kind == "split":
+                tokens = [doc.split() for doc in docs]
+            else:
+                pattern = re.compile(WORD_PATTERN)
+                tokens = [pattern.findall(doc) for doc in docs]
+            self.units = list(chain.from_iterable(tokens))
+            per_doc = np.ones(len(docs), np.int64)
+            self.lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
+        # the document of each segment
+        self.docs = np.repeat(np.arange(len(docs)), per_doc)
+        self.n_docs = len(docs)
+
+
+def _windows(ids, segments, base, ngram_range, short_segments):
+    """Return (document, key) of every n-gram of the segments, ordered by document.
+
+    A key is ``code * 16 + length``; ``ids`` are the units' ids (0 for a unit the
+    vocabulary lacks, which no key of the vocabulary contains).
+    """
+    min_n, max_n = ngram_range
+    lengths = segments.lengths
+    starts = np.cumsum(lengths) - lengths
+    # units left in the segment from each position on, this one included
+    left = np.repeat(starts + lengths, lengths) - np.arange(len(ids))
+    position_doc = np.repeat(segments.docs, lengths)
+    # keys[p, n - 1]: the n-gram starting at p, or -1; row by row, that is
+    # position by position, so the documents come out in order
+    keys = np.full((len(ids), max_n), -1, np.int64)
+    code = ids.astype(np.int64)
+    for n in range(1, max_n + 1):
+        if n > 1:
+            code = code[:-1] * base + ids[n - 1 :]
+        if n >= min_n:
+            valid = left[: len(code)] >= n
+            keys[: len(code), n - 1][valid] = code[valid] * 16 + n
+        elif short_segments:
+            # scikit-learn's char_wb emits a word shorter than min_n whole, once
+            at = starts[lengths == n]
+            keys[at, n - 1] = code[at] * 16 + n
+    keys = keys.ravel()
+    kept = np.flatnonzero(keys >= 0)
+    return position_doc[kept // max_n], keys[kept]
+
+
+class _KeyIndex:
+    """A read-only hash map from int64 keys to int64 values, looked up in bulk.
+
+    Open addressing without probing: a key alone in its slot is found by one
+    comparison; keys that share a slot are looked up by ``np.searchsorted``.
+    """
+
+    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self, keys, values):
+        bits = max(10, int(len(keys) * 4).bit_length())
+        self._shift = np.uint64(64 - bits)
+        slots = self._slots(keys)
+        counts = np.bincount(slots, minlength=1 << bits)
+        alone = counts[slots] == 1
+        self._key = np.full(1 << bits, -1, np.int64)
+        self._value = np.full(1 << bits, -1, np.int64)
+        self._key[slots[alone]] = keys[alone]
+        self._value[slots[alone]] = values[alone]
+        self._shared = counts > 1
+        order = np.argsort(keys[~alone])
+        self._rest_keys = keys[~alone][order]
+        self._rest_values = values[~alone][order]
+
+    def _slots(self, keys):
+        return ((keys.view(np.uint64) * self._MULTIPLIER) >> self._shift).astype(
+            np.intp
+        )
+
+    def get(self, keys):
+        """Return the value of each key, -1 for a key not in the map."""
+        slots = self._slots(keys)
+        values = np.where(self._key[slots] == keys, self._value[slots], -1)
+        shared = np.flatnonzero(self._shared[slots])
+        if len(shared):
+            where = np.searchsorted(self._rest_keys, keys[shared])
+            where = np.minimum(where, len(self._rest_keys) - 1)
+            hit = self._rest_keys[where] == keys[shared]
+            values[shared[hit]] = self._rest_values[where[hit]]
+        return values
+
+
+def _csr(rows, columns, shape, dtype):
+    """Return the count matrix of (row, column) occurrences; rows come sorted."""
+    indptr = np.zeros(shape[0] + 1, np.int64)
+    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+    index = np.int32 if max(indptr[-1], shape[1]) < 2**31 else np.int64
+    counts = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=dtype), columns.astype(index), indptr.astype(index)),
+        shape=shape,
+    )
+    counts.sum_duplicates()
+    return counts
+
+
+class NgramTable:
+    """The vocabulary of a fitted vectorizer as sorted n-gram keys.
+
+    Parameters
+    ----------
+    vocabulary : dict of str to int
+        The vectorizer's ``vocabulary_``.
+    kind : {"char_wb", "word", "split"}
+        The analyzer: see :func:`fast_kind`; ``split`` is a tokenizer that splits on
+        whitespace, with unigrams only.
+    ngram_range : tuple of (int, int)
+    lowercase : bool
+    """
+
+    def __init__(self, vocabulary, kind, ngram_range, lowercase):
+        self.kind = kind
+        self.ngram_range = ngram_range
+        self.lowercase = lowercase
+        self.n_features = len(vocabulary)
+        terms = list(vocabulary)
+        columns = np.fromiter(vocabulary.values(), np.int64, len(vocabulary))
+        if kind == "char_wb":
+            alphabet = sorted(set().union(*terms))
+            # unit id of each code point up to the largest in the vocabulary
+            self.lookup = np.zeros(ord(alphabet[-1]) + 2 if alphabet else 1, np.int64)
+            self.lookup[[ord(c) for c in alphabet]] = np.arange(1, len(alphabet) + 1)
+            base = len(alphabet) + 1
+            units = np.frombuffer("".join(terms).encode("utf-32-le"), dtype="<u4")
+            ids = self._char_ids(units)
+        else:
+            self.tokens = {}
+            units = " ".join(terms).split(" ")
+            for token in units:
+                self.tokens.setdefault(token, len(self.tokens) + 1)
+            base = len(self.tokens) + 1
+            ids = self._word_ids(units)
+        self.base = base
+        self.usable = _fits(base, max(ngram_range[1], 1))
+        if not self.usable:
+            return
+        lengths = np.fromiter(
+            (len(t) if kind == "char_wb" else t.count(" ") + 1 for t in terms),
+            np.int64,
+            len(terms),
+        )
+        # each term's whole-length code
+        keys = np.zeros(len(terms), np.int64)
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        for n in np.unique(lengths):
+            which = np.flatnonzero(lengths == n)
+            code = np.zeros(len(which), np.int64)
+            for k in range(n):
+                code = code * base + ids[starts[which] + k]
+            keys[which] = code * 16 + n
+        self.index = _KeyIndex(keys, columns)
+
+    def _char_ids(self, units):
+        return self.lookup[np.minimum(units, len(self.lookup) - 1)]
+
+    def _word_ids(self, units):
+        return np.fromiter(map(self.tokens.get, units, repeat(0)), np.int64, len(units))
+
+    def counts(self, docs, dtype):
+        """Return the (n_docs, n_features) count matrix of ``docs``."""
+        blocks = [
+            self._block(docs[i : i + _BLOCK], dtype)
+            for i in range(0, len(docs), _BLOCK)
+        ]
+        if len(blocks) == 1:
+            return blocks[0]
+        if not blocks:
+            return sparse.csr_matrix((0, self.n_features), dtype=dtype)
+        return sparse.vstack(blocks, format="csr")
+
+    def _block(self, docs, dtype):
+        segments = _Segments(docs, self.kind, self.lowercase)
+        if self.kind == "char_wb":
+            ids = self._char_ids(segments.units)
+        else:
+            ids = self._word_ids(segments.units)
+        rows, keys = _windows(
+            ids, segments, self.base, self.ngram_range, self.kind == "char_wb"
+        )
+        columns = self.index.get(keys)
+        found = columns >= 0
+        return _csr(rows[found], columns[found], (len(docs), self.n_features), dtype)
+
+
+def fit_counts(docs, kind, ngram_range, lowercase, dtype):
+    """Learn the vocabulary of ``docs`` and count it, as ``_count_vocab`` does.
+
+    Returns (vocabulary, counts), or None when the codes would not fit in int64.
+    """
+    blocks = [
+        _Segments(docs[i : i + _BLOCK], kind, lowercase)
+        for i in range(0, len(docs), _BLOCK)
+    ]
+    if kind == "char_wb":
+        alphabet = np.unique(np.concatenate([b.units for b in blocks] or [[]]))
+        alphabet = alphabet.astype(np.uint32)
+        base = len(alphabet) + 1
+        if not _fits(base, ngram_range[1]):
+            return None
+        ids = [np.searchsorted(alphabet, b.units).astype(np.int64) + 1 for b in blocks]
+        names = np.array([chr(c) for c in alphabet.tolist()] or [""], dtype="<U1")
+    else:
+        tokens = {}
+        ids = [
+            np.fromiter(
+                (tokens.setdefault(t, len(tokens) + 1) for t in b.units),
+                np.int64,
+                len(b.units),
+            )
+            for b in blocks
+        ]
+        base = len(tokens) + 1
+        if not _fits(base, ngram_range[1]):
+            return None
+        names = [""] + list(tokens)
+    local = []
+    for block, block_ids in zip(blocks, ids):
+        rows, keys = _windows(block_ids, block, base, ngram_range, kind == "char_wb")
+        unique, columns = np.unique(keys, return_inverse=True)
+        local.append((unique, _csr(rows, columns, (block.n_docs, len(unique)), dtype)))
+    vocabulary_keys = np.unique(np.concatenate([u for u, _ in local] or [[]]))
+    vocabulary_keys = vocabulary_keys.astype(np.int64)
+    # renumber each block's columns into the whole vocabulary (order is kept)
+    matrices = [
+        sparse.csr_matrix(
+            (
+                counts.data,
+                np.searchsorted(vocabulary_keys, unique)[counts.indices],
+                counts.indptr,
+            ),
+            shape=(counts.shape[0], len(vocabulary_keys)),
+        )
+        for unique, counts in local
+    ]
+    counts = (
+        sparse.vstack(matrices, format="csr") if len(matrices) != 1 else matrices[0]
+    )
+    terms = _decode(vocabulary_keys, base, kind, names)
+    return dict(zip(terms, range(len(terms)))), counts
+
+
+def _decode(keys, base, kind, names):
+    """Return the n-gram string of each key."""
+    lengths = keys % 16
+    codes = keys // 16
+    terms = np.empty(len(keys), dtype=object)
+    for n in np.unique(lengths):
+        which = np.flatnonzero(lengths == n)
+        powers = base ** np.arange(n - 1, -1, -1, dtype=np.int64)
+        digits = (codes[which, None] // powers) % base
+        if kind == "char_wb":
+            chars = np.ascontiguousarray(names[digits - 1])
+            terms[which] = chars.view(f"<U{n}").ravel().tolist()
+        else:
+            terms[which] = [" ".join(names[d] for d in row) for row in digits.tolist()]
+    return terms.tolist()

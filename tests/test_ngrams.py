@@ -1,0 +1,120 @@
+"""The numpy n-gram counter must give exactly scikit-learn's features."""
+
+import numpy as np
+import pytest
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+
+from stancelib.classifier import (
+    CompactTfidfVectorizer,
+    _predict_proba,
+    _whitespace_tokens,
+)
+from stancelib.persistence import load_model, save_model
+
+TRAIN = [
+    "The Council welcomes the ceasefire agreed in Doha on Tuesday.",
+    "Le Conseil salue le cessez-le-feu conclu à Doha mardi.",
+    "We   reject\tthe embargo;\nit hurts civilians.",
+    "L’Élysée s'inquiète de l'escalade — « inacceptable », dit-il.",
+    "NATO's enlargement: a question for Sweden and Finland?",
+    "ÉTAT Straße İstanbul ﬁnance",
+    "a I x",
+    "",
+    "   ",
+    "emoji 🙂 and 🙂🙂 twice",
+    "Reaffirms its support for resolution 2231 (2015) and the JCPOA.",
+    "Deplores the 3rd test of an ICBM, a breach of resolutions 1718 and 2397.",
+]
+UNSEEN = [
+    "Unseen words: zyxt qwv, ✓ marks, ÆØÅ letters and ‽ signs.",
+    "the ceasefire the ceasefire the ceasefire",
+    "",
+    "x",
+    "NATO NATO nato",
+] + TRAIN
+
+SETTINGS = [
+    dict(analyzer="char_wb", ngram_range=(2, 5)),
+    dict(analyzer="char_wb", ngram_range=(1, 3)),
+    dict(analyzer="char_wb", ngram_range=(4, 6)),
+    dict(analyzer="char_wb", ngram_range=(2, 4), lowercase=False),
+    dict(ngram_range=(1, 1)),
+    dict(ngram_range=(1, 2)),
+    dict(ngram_range=(1, 3)),
+    dict(ngram_range=(2, 3)),
+    dict(ngram_range=(1, 2), min_df=2),
+    dict(ngram_range=(1, 2), max_df=0.5, binary=True),
+    dict(ngram_range=(1, 2), norm="l1", use_idf=False),
+    dict(tokenizer=_whitespace_tokens, token_pattern=None, lowercase=False),
+]
+
+
+@pytest.mark.parametrize("params", SETTINGS, ids=str)
+def test_counts_equal_scikit_learn(params):
+    params = dict(sublinear_tf=True, dtype=np.float32) | params
+    reference = TfidfVectorizer(**params)
+    fast = CompactTfidfVectorizer(**params)
+    expected = reference.fit_transform(TRAIN)
+    assert fast._fast_kind() is not None
+    got = fast.fit_transform(TRAIN)
+    assert fast.vocabulary_ == reference.vocabulary_
+    if reference.use_idf:
+        np.testing.assert_array_equal(fast.idf_, reference.idf_)
+    assert (got != expected).nnz == 0
+    expected = reference.transform(UNSEEN)
+    assert (fast.transform(UNSEEN) != expected).nnz == 0
+    direct = fast._direct_transform(UNSEEN)
+    assert direct.dtype == expected.dtype
+    assert (direct != expected).nnz == 0
+
+
+def test_a_saved_vectorizer_counts_the_same(tmp_path):
+    fast = CompactTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).fit(TRAIN)
+    expected = fast.transform(UNSEEN)
+    save_model(fast, tmp_path / "v.skops")
+    loaded = load_model(tmp_path / "v.skops")
+    assert not hasattr(loaded, "_table") or loaded._table[0] is loaded.vocabulary_
+    assert (loaded.transform(UNSEEN) != expected).nnz == 0
+
+
+def test_too_many_distinct_characters_fall_back_to_scikit_learn():
+    # 7,000 distinct characters: 5-character codes no longer fit in 64 bits
+    docs = ["".join(chr(0x4E00 + i + j) for j in range(7)) for i in range(0, 7000, 7)]
+    params = dict(analyzer="char_wb", ngram_range=(2, 5))
+    expected = TfidfVectorizer(**params).fit_transform(docs)
+    fast = CompactTfidfVectorizer(**params)
+    assert (fast.fit_transform(docs) != expected).nnz == 0
+    assert (fast._direct_transform(docs[:3]) != expected[:3]).nnz == 0
+
+
+def test_other_settings_use_scikit_learn_loop():
+    params = dict(analyzer="char", ngram_range=(2, 3))
+    fast = CompactTfidfVectorizer(**params)
+    assert fast._fast_kind() is None
+    expected = TfidfVectorizer(**params).fit(TRAIN).transform(UNSEEN)
+    assert (fast.fit(TRAIN).transform(UNSEEN) != expected).nnz == 0
+
+
+def test_empty_vocabulary_is_an_error():
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        CompactTfidfVectorizer().fit(["a", "b c", ""])
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_direct_probabilities_equal_scikit_learn(n_classes):
+    features = CompactTfidfVectorizer(ngram_range=(1, 2)).fit_transform(TRAIN * 3)
+    labels = np.array(["support", "opposition", "concern", "none"][:n_classes])
+    y = labels[np.arange(features.shape[0]) % n_classes]
+    model = CalibratedClassifierCV(LinearSVC(), cv=3, ensemble=False)
+    model.fit(features, y)
+    np.testing.assert_array_equal(
+        _predict_proba(model, features), model.predict_proba(features)
+    )
+    # any other classifier is asked directly
+    other = LogisticRegression().fit(features, y)
+    np.testing.assert_array_equal(
+        _predict_proba(other, features), other.predict_proba(features)
+    )
