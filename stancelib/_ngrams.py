@@ -172,7 +172,7 @@ def _csr(rows, columns, shape, dtype):
 
 
 class NgramTable:
-    """The vocabulary of a fitted vectorizer as sorted n-gram keys.
+    """The vocabulary of a fitted vectorizer as a hash map of n-gram keys.
 
     Parameters
     ----------
@@ -201,21 +201,19 @@ class NgramTable:
             units = np.frombuffer("".join(terms).encode("utf-32-le"), dtype="<u4")
             ids = self._char_ids(units)
         else:
-            self.tokens = {}
             units = " ".join(terms).split(" ")
-            for token in units:
-                self.tokens.setdefault(token, len(self.tokens) + 1)
+            self.tokens = dict(zip(dict.fromkeys(units), range(1, len(units) + 1)))
             base = len(self.tokens) + 1
             ids = self._word_ids(units)
         self.base = base
         self.usable = _fits(base, max(ngram_range[1], 1))
         if not self.usable:
             return
-        lengths = np.fromiter(
-            (len(t) if kind == "char_wb" else t.count(" ") + 1 for t in terms),
-            np.int64,
-            len(terms),
-        )
+        if kind == "char_wb":
+            lengths = np.fromiter(map(len, terms), np.int64, len(terms))
+        else:
+            spaces = map(str.count, terms, repeat(" "))
+            lengths = np.fromiter(spaces, np.int64, len(terms)) + 1
         # each term's whole-length code
         keys = np.zeros(len(terms), np.int64)
         ends = np.cumsum(lengths)

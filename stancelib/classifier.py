@@ -4,7 +4,7 @@ target."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
 from scipy.special import expit
 from sklearn import config_context
@@ -28,9 +28,11 @@ from .targets import normalize
 
 # a target needs this many training rows to get a classifier of its own
 _MIN_TARGET_ROWS = 20
+# with n_jobs, inputs longer than this are split between processes
+_PARALLEL_ROWS = 8000
 
 
-def default_estimator(smallest_class=3):
+def default_estimator(smallest_class=3, n_jobs=None):
     """Return the default final classifier of :class:`StanceClassifier`.
 
     A ``LinearSVC`` (balanced class weights), fitted on all the data, whose scores are
@@ -38,11 +40,16 @@ def default_estimator(smallest_class=3):
     cross-validated scores: as accurate as logistic regression here and many times
     faster to train (see ``training/tune.py``). Calibration needs three rows of each
     stance; with fewer (``smallest_class < 3``), a balanced logistic regression.
+    ``n_jobs`` processes fit the calibration folds. The SVM's coordinate descent
+    visits rows in a seeded order, so a model is the same each time it is trained.
     """
     if smallest_class < 3:
         return LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
     return CalibratedClassifierCV(
-        LinearSVC(C=0.5, class_weight="balanced"), cv=3, ensemble=False
+        LinearSVC(C=0.5, class_weight="balanced", random_state=0),
+        cv=3,
+        ensemble=False,
+        n_jobs=n_jobs,
     )
 
 
@@ -118,6 +125,11 @@ def _predict_proba(classifier, features):
         )
     proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
     return proba
+
+
+def _part_proba(model, texts, targets):
+    """``predict_proba`` of one part of the input, in a worker process."""
+    return model._proba(targets, model._transform(texts, targets))
 
 
 def _whitespace_tokens(text):
@@ -253,6 +265,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Also fit one classifier per target seen at least 20 times with two stances or
         more (for data sets with a few fixed targets); pairs with other targets use the
         joint classifier. The features are shared.
+    n_jobs : int, default=None
+        Processes (joblib) for fitting the vectorizers and the calibration folds, and
+        for predicting inputs of more than 8,000 pairs, which are split into one part
+        per process. None means 1; -1 means all cores. The results do not depend on
+        it.
 
     Attributes
     ----------
@@ -283,6 +300,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         min_df=1,
         aliases=None,
         per_target=False,
+        n_jobs=None,
     ):
         self.estimator = estimator
         self.word_ngram_range = word_ngram_range
@@ -292,6 +310,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.min_df = min_df
         self.aliases = aliases
         self.per_target = per_target
+        self.n_jobs = n_jobs
 
     def _check_params(self):
         for name in ("word_ngram_range", "char_ngram_range", "clause_ngram_range"):
@@ -358,7 +377,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                     "cues",
                 )
             )
-        return ColumnTransformer(blocks, sparse_threshold=1.0)
+        return ColumnTransformer(blocks, sparse_threshold=1.0, n_jobs=self.n_jobs)
 
     def fit(self, X, y):
         """Fit the classifier.
@@ -375,13 +394,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self : StanceClassifier
             The fitted classifier.
         """
+        import pandas as pd
+
         self._check_params()
         X = check_pairs(X)
         y = check_stances(y)
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels.")
         if self.estimator is None:
-            estimator = default_estimator(pd.Series(y).value_counts().min())
+            estimator = default_estimator(
+                pd.Series(y).value_counts().min(), n_jobs=self.n_jobs
+            )
         else:
             estimator = clone(self.estimator)
         self.pipeline_ = Pipeline(
@@ -423,9 +446,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         ndarray of shape (n_samples,)
             The predicted stance labels.
         """
-        check_is_fitted(self)
-        texts, targets = _columns(X)
-        return self._predict(targets, self._transform(texts, targets))
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
 
     def predict_proba(self, X):
         """Return the probability of each stance, columns in ``classes_`` order.
@@ -442,7 +464,16 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         texts, targets = _columns(X)
-        return self._proba(targets, self._transform(texts, targets))
+        workers = effective_n_jobs(self.n_jobs)
+        if workers < 2 or len(texts) <= _PARALLEL_ROWS:
+            return self._proba(targets, self._transform(texts, targets))
+        # one part per process: the model is sent to each process once
+        size = -(-len(texts) // workers)
+        parts = Parallel(n_jobs=workers)(
+            delayed(_part_proba)(self, texts[i : i + size], targets[i : i + size])
+            for i in range(0, len(texts), size)
+        )
+        return np.vstack(parts)
 
     def _transform(self, texts, targets):
         """Return the feature matrix of checked pairs, as ``pipeline_[:-1]`` does.
@@ -483,6 +514,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         proba = _predict_proba(self.pipeline_[-1], features)
         if not self.target_models_:
             return proba
+        import pandas as pd
+
         keys = pd.Series(targets).map(normalize)
         for key, rows in keys.groupby(keys).groups.items():
             model = self.target_models_.get(key)
@@ -543,6 +576,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                 rows.append(
                     (i, stance, rank, names[row.col[j]], float(contribution[j]))
                 )
+        import pandas as pd
+
         return pd.DataFrame(
             rows, columns=["row", "stance", "rank", "feature", "contribution"]
         )

@@ -180,3 +180,15 @@ def test_direct_transform_with_a_view_turned_off(pairs):
     X = pairs[["text", "target"]]
     direct = model._transform(X["text"].tolist(), X["target"].tolist())
     assert (direct != model.pipeline_[:-1].transform(X)).nnz == 0
+
+
+def test_n_jobs_gives_the_same_model_and_predictions(pairs, monkeypatch):
+    import stancelib.classifier as classifier
+
+    X, y = pairs[["text", "target"]], pairs["stance"]
+    serial = StanceClassifier().fit(X, y)
+    parallel = StanceClassifier(n_jobs=2).fit(X, y)
+    # split even a small input between the two processes
+    monkeypatch.setattr(classifier, "_PARALLEL_ROWS", 3)
+    np.testing.assert_array_equal(parallel.predict_proba(X), serial.predict_proba(X))
+    np.testing.assert_array_equal(parallel.predict(X), serial.predict(X))
