@@ -5,26 +5,37 @@
 ('support', 'opposition', 'concern', 'none')
 """
 
+from importlib import import_module
+
+from .labels import STANCE_MEANINGS, STANCES
+
 __version__ = "0.1.0"
 
-from .analyze import analyze
-from .classifier import StanceClassifier
-from .data import load_corpus, load_dataset
-from .default import load_default
-from .labels import STANCE_MEANINGS, STANCES
-from .metrics import evaluate
-from .persistence import UntrustedModelError, load_model, save_model
+# the public names and their modules, imported on first use: ``import stancelib``
+# stays quick, and a prediction loads only what it needs
+_LAZY = {
+    "StanceClassifier": "classifier",
+    "UntrustedModelError": "persistence",
+    "analyze": "analyze",
+    "evaluate": "metrics",
+    "load_corpus": "data",
+    "load_dataset": "data",
+    "load_default": "default",
+    "load_model": "persistence",
+    "save_model": "persistence",
+}
 
-__all__ = [
-    "STANCES",
-    "STANCE_MEANINGS",
-    "StanceClassifier",
-    "UntrustedModelError",
-    "analyze",
-    "evaluate",
-    "load_corpus",
-    "load_dataset",
-    "load_default",
-    "load_model",
-    "save_model",
-]
+__all__ = ["STANCES", "STANCE_MEANINGS", *sorted(_LAZY)]
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stancelib' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_LAZY])

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .labels import STANCES
 
 if TYPE_CHECKING:
     import datasets
+    import pandas as pd
 
 REQUIRED_COLUMNS = ("text", "target", "stance")
 OPTIONAL_COLUMNS = ("lang", "doc_id")
@@ -32,12 +32,19 @@ _SPLIT_BOUNDS = {"train": (0, 80), "validation": (80, 90), "test": (90, 100)}
 # every CSV cell is read as a string, and an empty cell stays "" (not NaN): labelled
 # data, streamed input and benchmark files all follow this one convention
 CSV_AS_STRINGS = {"dtype": str, "keep_default_na": False}
+# pandas is imported where it is used: predicting with a cached model does not need it
 _READERS = {
-    ".csv": lambda path: pd.read_csv(path, **CSV_AS_STRINGS),
-    ".jsonl": lambda path: pd.read_json(path, lines=True, dtype=False),
-    ".json": lambda path: pd.read_json(path, lines=True, dtype=False),
-    ".parquet": pd.read_parquet,
+    ".csv": lambda path: _pandas().read_csv(path, **CSV_AS_STRINGS),
+    ".jsonl": lambda path: _pandas().read_json(path, lines=True, dtype=False),
+    ".json": lambda path: _pandas().read_json(path, lines=True, dtype=False),
+    ".parquet": lambda path: _pandas().read_parquet(path),
 }
+
+
+def _pandas():
+    import pandas
+
+    return pandas
 
 
 def check_pairs(X, *, name: str = "X") -> pd.DataFrame:
@@ -70,7 +77,9 @@ def check_pairs(X, *, name: str = "X") -> pd.DataFrame:
             f"Expected {name} to be a sequence of (text, target) pairs, "
             "got a single string."
         )
-    if isinstance(X, pd.DataFrame):
+    # as for datasets: a DataFrame can only arrive if pandas is imported already
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(X, pd.DataFrame):
         missing = [c for c in ("text", "target") if c not in X.columns]
         if missing:
             raise ValueError(
@@ -91,7 +100,7 @@ def check_pairs(X, *, name: str = "X") -> pd.DataFrame:
                 raise TypeError(
                     f"{name}[{i}] must be a (text, target) pair, got {row!r:.80}."
                 )
-        frame = pd.DataFrame(rows, columns=["text", "target"], dtype=object)
+        frame = _pandas().DataFrame(rows, columns=["text", "target"], dtype=object)
     for column in ("text", "target"):
         for i, value in enumerate(frame[column]):
             if not isinstance(value, str):
@@ -131,7 +140,7 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise FileNotFoundError(f"{path}: no such file.")
     try:
         return reader(path)
-    except (ValueError, pd.errors.ParserError, OSError) as error:
+    except (ValueError, _pandas().errors.ParserError, OSError) as error:
         raise ValueError(
             f"{path}: could not be read as {path.suffix[1:]}: {error}"
         ) from None
@@ -210,6 +219,7 @@ def load_dataset(
     Examples
     --------
     >>> import pandas as pd
+    >>> import pandas as pd
     >>> frame = pd.DataFrame({"text": ["We reject the embargo."], "target": ["embargo"],
     ...                       "stance": ["opposition"]})
     >>> ds = load_dataset(frame)
@@ -223,7 +233,7 @@ def load_dataset(
         stance = source.features.get("stance")
         if isinstance(stance, datasets.ClassLabel):
             frame["stance"] = [stance.int2str(int(s)) for s in frame["stance"]]
-    elif isinstance(source, pd.DataFrame):
+    elif isinstance(source, _pandas().DataFrame):
         frame, where = source, "DataFrame"
     elif isinstance(source, (str, Path)):
         path = Path(source)
@@ -285,7 +295,7 @@ def read_corpus_frame(folder: str = "data") -> pd.DataFrame:
         raise FileNotFoundError(
             f"The bundled corpus folder corpus/{folder} has no CSV."
         )
-    return pd.concat(frames, ignore_index=True)
+    return _pandas().concat(frames, ignore_index=True)
 
 
 def load_corpus() -> datasets.DatasetDict:
@@ -341,6 +351,7 @@ def holdout_split(
     Examples
     --------
     >>> import pandas as pd
+    >>> import pandas as pd
     >>> frame = pd.DataFrame({"text": [f"Text {i}." for i in range(10)],
     ...                       "target": ["t"] * 10, "stance": ["support", "none"] * 5})
     >>> train, test = holdout_split(load_dataset(frame), test_size=0.2)
@@ -360,7 +371,7 @@ def holdout_split(
         splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
         groups = dataset["doc_id"]
     else:
-        counts = pd.Series(dataset["stance"]).value_counts()
+        counts = _pandas().Series(dataset["stance"]).value_counts()
         stratify = counts.min() >= 2
         splitter = (StratifiedShuffleSplit if stratify else ShuffleSplit)(
             n_splits=1, test_size=test_size, random_state=seed

@@ -1,15 +1,27 @@
-"""The default model: trained on the bundled corpus on first use, then cached."""
+"""The default model: trained on the bundled corpus on first use, then cached.
+
+The cached copy is a joblib file, which loads in a fraction of the time skops takes
+(skops imports all of scikit-learn to vet a file); a joblib file is a pickle, so it is
+written for its owner only and loaded only while no one else can write it or its
+folder. Models that travel between people are saved with skops
+(:func:`~stancelib.save_model`).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import stat
 import sys
 from importlib import resources
 from pathlib import Path
 
 from .data import corpus_fingerprint, load_corpus, stance_names
-from .persistence import load_model, save_model
+from .persistence import UntrustedModelError, _write_atomic, metadata_path, write_json
+
+# cached builds kept in the cache folder (other corpus, library or package versions)
+KEEP_BUILDS = 3
 
 
 def cache_dir() -> Path:
@@ -27,16 +39,23 @@ def cache_dir() -> Path:
 def default_model_path() -> Path:
     """Return the cache path of the default model of this library and corpus.
 
-    The name carries the library version and a digest of the corpus and of the
-    library's own code, so any change to either builds a new model.
+    The name carries the library version and a digest of the corpus, of the
+    library's own code and of the versions of the packages the pickle depends on, so
+    any change to one of them builds a new model.
     """
+    import numpy
+    import scipy
+    import sklearn
+
     from . import __version__
 
     digest = hashlib.sha256(corpus_fingerprint().encode())
     for module in sorted(resources.files("stancelib").iterdir(), key=str):
         if module.name.endswith(".py"):
             digest.update(module.read_bytes())
-    return cache_dir() / f"default-{__version__}-{digest.hexdigest()[:16]}.skops"
+    for package in (sklearn, numpy, scipy):
+        digest.update(f"{package.__name__} {package.__version__}".encode())
+    return cache_dir() / f"default-{__version__}-{digest.hexdigest()[:16]}.joblib"
 
 
 def build_default():
@@ -77,14 +96,62 @@ def load_default():
     StanceClassifier
         A fitted model.
     """
+    import joblib
+
     path = default_model_path()
     if path.is_file():
-        return load_model(path)
+        _check_private(path)
+        return joblib.load(path)
     print(
         "stancelib: building the default model from the bundled corpus "
         f"(first use), caching it in {path.parent}",
         file=sys.stderr,
     )
     model, scores = build_default()
-    save_model(model, path, data_fingerprint=corpus_fingerprint(), scores=scores)
+    # the folder of a pickle must not be writable by others (see _check_private)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data = io.BytesIO()
+    joblib.dump(model, data)
+    _write_atomic(path, data.getvalue(), mode=0o600)
+    write_json(
+        metadata_path(path),
+        {
+            "model": "StanceClassifier",
+            "classes": model.classes_.tolist(),
+            "data_fingerprint": corpus_fingerprint(),
+            "scores": scores,
+        },
+    )
+    _forget_old_builds(path)
     return model
+
+
+def _check_private(path: Path) -> None:
+    """Refuse a cached pickle that someone other than its owner could have written."""
+    if not hasattr(os, "getuid"):  # no POSIX owners (Windows): the profile is private
+        return
+    for where in (path, path.parent):
+        info = where.stat()
+        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise UntrustedModelError(
+                f"{where} can be written by users other than you; stancelib does not "
+                "load a cached model that someone else could have replaced. Make it "
+                f"private (chmod go-w {where}) or delete {path} to rebuild it."
+            )
+
+
+def _forget_old_builds(current: Path) -> None:
+    """Delete all but the newest :data:`KEEP_BUILDS` cached default models."""
+    builds = sorted(
+        (
+            p
+            for p in current.parent.glob("default-*")
+            if p.suffix in (".joblib", ".skops")
+        ),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in builds[KEEP_BUILDS:]:
+        if old != current:
+            old.unlink(missing_ok=True)
+            metadata_path(old).unlink(missing_ok=True)

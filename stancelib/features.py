@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .data import check_pairs
@@ -429,6 +428,8 @@ class TargetContext(TransformerMixin, BaseEstimator):
             target_views(text, target, aliases)
             for text, target in zip(pairs["text"].tolist(), pairs["target"].tolist())
         ]
+        import pandas as pd
+
         return pd.DataFrame(views, columns=list(VIEWS))
 
     def get_feature_names_out(self, input_features=None):

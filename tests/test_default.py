@@ -32,3 +32,40 @@ def test_cache_folder_follows_the_environment(monkeypatch, tmp_path):
     assert default.cache_dir() == tmp_path / "stancelib"
     monkeypatch.setenv("STANCELIB_HOME", str(tmp_path / "home"))
     assert default.cache_dir() == tmp_path / "home"
+
+
+def test_the_cached_model_is_private_and_refused_when_it_is_not(
+    default_model, model_home
+):
+    import os
+    import stat
+
+    import pytest
+
+    cached = default.default_model_path()
+    assert stat.S_IMODE(cached.stat().st_mode) == 0o600
+    os.chmod(cached, 0o620)
+    try:
+        with pytest.raises(stancelib.UntrustedModelError, match="other than you"):
+            stancelib.load_default()
+    finally:
+        os.chmod(cached, 0o600)
+    assert list(stancelib.load_default().classes_) == list(default_model.classes_)
+
+
+def test_only_the_newest_builds_are_kept(tmp_path):
+    import os
+
+    old = []
+    for i in range(5):
+        path = tmp_path / f"default-0.0.{i}-{i:016x}.joblib"
+        path.write_bytes(b"x")
+        metadata_path(path).write_text("{}")
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+        old.append(path)
+    current = tmp_path / "default-9.9.9-ffffffffffffffff.joblib"
+    current.write_bytes(b"x")
+    default._forget_old_builds(current)
+    kept = sorted(p.name for p in tmp_path.glob("default-*.joblib"))
+    assert kept == sorted([current.name, old[4].name, old[3].name])
+    assert not metadata_path(old[0]).exists() and metadata_path(old[4]).exists()
