@@ -85,6 +85,37 @@ class _Segments:
         self.n_docs = len(docs)
 
 
+class _Words:
+    """The words of a block of documents, for ``char_wb``: each distinct word once.
+
+    A word's character n-grams are the same wherever it occurs, so they are found
+    for each distinct word (``segments``, one word per segment) and the documents'
+    counts are ``occurrences`` (documents x distinct words) times the words' counts.
+    """
+
+    def __init__(self, docs, lowercase):
+        if lowercase:
+            docs = [doc.lower() for doc in docs]
+        split = [doc.split() for doc in docs]
+        index = {}
+        seen = [index.setdefault(w, len(index)) for w in chain.from_iterable(split)]
+        self.unique = list(index)
+        indptr = np.zeros(len(docs) + 1, np.int64)
+        np.cumsum(np.fromiter(map(len, split), np.int64, len(split)), out=indptr[1:])
+        self.occurrences = sparse.csr_matrix(
+            (np.ones(len(seen), np.float32), np.array(seen, np.int64), indptr),
+            shape=(len(docs), len(index)),
+        )
+        self.occurrences.sum_duplicates()
+        self.segments = _Segments(self.unique, "char_wb", lowercase=False)
+
+    def counts(self, word_counts, dtype):
+        """Return the documents' counts from each distinct word's counts."""
+        counts = (self.occurrences @ word_counts).astype(dtype, copy=False)
+        counts.sort_indices()
+        return counts
+
+
 def _windows(ids, segments, base, ngram_range, short_segments):
     """Return (document, key) of every n-gram of the segments, ordered by document.
 
@@ -245,17 +276,23 @@ class NgramTable:
         return sparse.vstack(blocks, format="csr")
 
     def _block(self, docs, dtype):
-        segments = _Segments(docs, self.kind, self.lowercase)
         if self.kind == "char_wb":
+            words = _Words(docs, self.lowercase)
+            segments = words.segments
             ids = self._char_ids(segments.units)
         else:
+            segments = _Segments(docs, self.kind, self.lowercase)
             ids = self._word_ids(segments.units)
         rows, keys = _windows(
             ids, segments, self.base, self.ngram_range, self.kind == "char_wb"
         )
         columns = self.index.get(keys)
         found = columns >= 0
-        return _csr(rows[found], columns[found], (len(docs), self.n_features), dtype)
+        shape = (segments.n_docs, self.n_features)
+        counts = _csr(rows[found], columns[found], shape, np.float32)
+        if self.kind == "char_wb":
+            return words.counts(counts, dtype)
+        return counts.astype(dtype, copy=False)
 
 
 def fit_counts(docs, kind, ngram_range, lowercase, dtype):
@@ -263,6 +300,8 @@ def fit_counts(docs, kind, ngram_range, lowercase, dtype):
 
     Returns (vocabulary, counts), or None when the codes would not fit in int64.
     """
+    if kind == "char_wb":
+        return _fit_char_counts(docs, ngram_range, lowercase, dtype)
     blocks = [
         _Segments(docs[i : i + _BLOCK], kind, lowercase)
         for i in range(0, len(docs), _BLOCK)
@@ -312,6 +351,24 @@ def fit_counts(docs, kind, ngram_range, lowercase, dtype):
         sparse.vstack(matrices, format="csr") if len(matrices) != 1 else matrices[0]
     )
     terms = _decode(vocabulary_keys, base, kind, names)
+    return dict(zip(terms, range(len(terms)))), counts
+
+
+def _fit_char_counts(docs, ngram_range, lowercase, dtype):
+    """:func:`fit_counts` for ``char_wb``: n-grams of each distinct word once."""
+    words = _Words(docs, lowercase)
+    units = words.segments.units
+    alphabet = np.unique(units).astype(np.uint32)
+    base = len(alphabet) + 1
+    if not _fits(base, ngram_range[1]):
+        return None
+    ids = np.searchsorted(alphabet, units).astype(np.int64) + 1
+    rows, keys = _windows(ids, words.segments, base, ngram_range, True)
+    vocabulary_keys, columns = np.unique(keys, return_inverse=True)
+    shape = (len(words.unique), len(vocabulary_keys))
+    counts = words.counts(_csr(rows, columns.ravel(), shape, np.float32), dtype)
+    names = np.array([chr(c) for c in alphabet.tolist()] or [""], dtype="<U1")
+    terms = _decode(vocabulary_keys, base, "char_wb", names)
     return dict(zip(terms, range(len(terms)))), counts
 
 
