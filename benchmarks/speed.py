@@ -370,6 +370,14 @@ def main(argv=None) -> int:
     plain.predict(pairs)
     plain_big_s = time.perf_counter() - start
     ours_big, plain_big = big / ours_big_s, big / plain_big_s
+    # the same batch split between two processes (StanceClassifier n_jobs)
+    model.set_params(n_jobs=2)
+    start = time.perf_counter()
+    parallel_pred = model.predict(pairs)
+    ours_par = big / (time.perf_counter() - start)
+    model.set_params(n_jobs=None)
+    if not np.array_equal(parallel_pred, ours_pred):
+        raise SystemExit("predict with n_jobs=2 differs from one process")
     table.add(
         "predict, batch 1",
         "pairs/s",
@@ -386,6 +394,14 @@ def main(argv=None) -> int:
         emb_big,
         ">= 20,000 and >= 0.5x plain",
         _met(ours_big >= 20_000 and ours_big >= 0.5 * plain_big),
+    )
+    table.add(
+        f"predict, batch {big:,}, n_jobs=2",
+        "pairs/s",
+        ours_par,
+        plain_big,
+        goal=">= 20,000",
+        ok=_met(ours_par >= 20_000),
     )
     lat = {k: np.array(v[1]) * 1000 for k, v in singles.items()}
     table.add(
@@ -483,15 +499,13 @@ def main(argv=None) -> int:
         )
         from stancelib.default import default_model_path
 
-        skops_ours = default_model_path().stat().st_size / 1e6
+        skops_ours = len(sio.dumps(model)) / 1e6
         skops_plain = len(sio.dumps(plain)) / 1e6
-        joblib_ours = Path(folder) / "ours.joblib"
-        joblib.dump(model, joblib_ours)
         table.add("model size on disk, skops", "MB", skops_ours, skops_plain)
         table.add(
-            "model size on disk, joblib",
+            "model size on disk, joblib (the default model's cache)",
             "MB",
-            joblib_ours.stat().st_size / 1e6,
+            default_model_path().stat().st_size / 1e6,
             plain_path.stat().st_size / 1e6,
         )
 
