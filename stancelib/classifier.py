@@ -261,6 +261,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     aliases : dict of str to list of str, default=None
         Extra names under which a target may be mentioned, e.g.
         ``{"EU": ["Brussels"]}``.
+    mask_target : bool, default=True
+        Whether the sentence view replaces the target's mention by ``TGT``: the model
+        then learns how stance is expressed rather than which targets are favoured,
+        which is what carries over to new targets. False lets the mention's own
+        words count, which can help data sets with a few fixed targets (say, tweets
+        whose hashtags name the target); the clause and cue views always mask it.
     per_target : bool, default=False
         Also fit one classifier per target seen at least 20 times with two stances or
         more (for data sets with a few fixed targets); pairs with other targets use the
@@ -299,6 +305,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         use_cues=True,
         min_df=1,
         aliases=None,
+        mask_target=True,
         per_target=False,
         n_jobs=None,
     ):
@@ -309,6 +316,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.use_cues = use_cues
         self.min_df = min_df
         self.aliases = aliases
+        self.mask_target = mask_target
         self.per_target = per_target
         self.n_jobs = n_jobs
 
@@ -409,7 +417,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             estimator = clone(self.estimator)
         self.pipeline_ = Pipeline(
             [
-                ("context", TargetContext(aliases=self.aliases)),
+                (
+                    "context",
+                    TargetContext(aliases=self.aliases, mask_target=self.mask_target),
+                ),
                 ("features", self._features()),
                 ("classifier", estimator),
             ]
@@ -481,7 +492,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         The views and vectorizers are called directly: the pipeline's per-step input
         validation costs more than the work itself when a few pairs are classified.
         """
-        aliases = self.pipeline_.named_steps["context"].aliases
+        context = self.pipeline_.named_steps["context"]
+        aliases = context.aliases
+        # models saved before mask_target existed always masked
+        mask = getattr(context, "mask_target", True)
         views = dict(
             zip(
                 VIEWS,
@@ -489,7 +503,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                     list,
                     zip(
                         *(
-                            target_views(text, target, aliases)
+                            target_views(text, target, aliases, mask)
                             for text, target in zip(texts, targets)
                         )
                     ),

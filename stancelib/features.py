@@ -271,8 +271,12 @@ def _distance(gap: int) -> str:
     return "d1" if gap <= 2 else "d2" if gap <= 5 else "d3"
 
 
-def target_views(text: str, target: str, aliases=None) -> tuple[str, str, str]:
+def target_views(
+    text: str, target: str, aliases=None, mask: bool = True
+) -> tuple[str, str, str]:
     """Return the ``(sentence, clause, cues)`` views of one pair; see the module doc.
+
+    With ``mask=False`` the sentence view keeps the words of the mention.
 
     Examples
     --------
@@ -291,7 +295,7 @@ def target_views(text: str, target: str, aliases=None) -> tuple[str, str, str]:
         cues = ["notfound", "question"] if "?" in tokens else ["notfound"]
         return sentence, sentence, " ".join(cues + _cue_tokens(tokens, None))
     tokens, first = _mask_mentions(folded, spans)
-    sentence = " ".join(tokens)
+    sentence = " ".join(tokens if mask else _TOKEN.findall(folded))
     cues = ["question"] if "?" in tokens else []
     lo, hi = _clause_bounds(tokens, first)
     if NEGATIONS.isdisjoint(tokens):  # most sentences: nothing is negated
@@ -407,6 +411,8 @@ class TargetContext(TransformerMixin, BaseEstimator):
     ----------
     aliases : dict of str to list of str, default=None
         Extra names under which a target may be mentioned, added to the built-in ones.
+    mask_target : bool, default=True
+        Whether the sentence view replaces the mention by ``TGT``.
 
     Examples
     --------
@@ -415,17 +421,18 @@ class TargetContext(TransformerMixin, BaseEstimator):
     'we reject TGT'
     """
 
-    def __init__(self, *, aliases=None):
+    def __init__(self, *, aliases=None, mask_target=True):
         self.aliases = aliases
+        self.mask_target = mask_target
 
     def fit(self, X, y=None):
         return self
 
     def transform(self, X):
         pairs = check_pairs(X)
-        aliases = self.aliases
+        aliases, mask = self.aliases, self.mask_target
         views = [
-            target_views(text, target, aliases)
+            target_views(text, target, aliases, mask)
             for text, target in zip(pairs["text"].tolist(), pairs["target"].tolist())
         ]
         import pandas as pd

@@ -192,3 +192,21 @@ def test_n_jobs_gives_the_same_model_and_predictions(pairs, monkeypatch):
     monkeypatch.setattr(classifier, "_PARALLEL_ROWS", 3)
     np.testing.assert_array_equal(parallel.predict_proba(X), serial.predict_proba(X))
     np.testing.assert_array_equal(parallel.predict(X), serial.predict(X))
+
+
+def test_mask_target_false_keeps_the_mention_in_the_sentence_view(pairs):
+    from stancelib.features import target_views
+
+    sentence, clause, _ = target_views(
+        "We reject the embargo.", "the embargo", mask=False
+    )
+    assert sentence == "we reject the embargo ."
+    assert clause == "we reject TGT"
+    X, y = pairs[["text", "target"]], pairs["stance"]
+    model = StanceClassifier(mask_target=False).fit(X, y)
+    direct = model._transform(X["text"].tolist(), X["target"].tolist())
+    assert (direct != model.pipeline_[:-1].transform(X)).nnz == 0
+    masked = StanceClassifier().fit(X, y)
+    assert set(model.pipeline_[1].get_feature_names_out()) != set(
+        masked.pipeline_[1].get_feature_names_out()
+    )
