@@ -31,6 +31,7 @@ printed and written as CSV, JSON and Markdown to ``benchmarks/results/``.
 
     python benchmarks/speed.py              # under 10 minutes on 2 cores
     python benchmarks/speed.py --large      # adds 1M training and streaming rows
+    python benchmarks/speed.py --large-stream   # adds 1M streaming rows only
     python benchmarks/speed.py --quick      # small sizes, a smoke test
 """
 
@@ -309,6 +310,11 @@ def _met(condition: bool) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large", action="store_true", help="add 1M rows")
+    parser.add_argument(
+        "--large-stream",
+        action="store_true",
+        help="add 1M rows to the streaming runs only (a few minutes, not the 1M fit)",
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask run")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
@@ -320,6 +326,7 @@ def main(argv=None) -> int:
     stream_sizes = [1_000, 5_000] if args.quick else [10_000, 100_000]
     if args.large:
         train_sizes.append(1_000_000)
+    if args.large or args.large_stream:
         stream_sizes.append(1_000_000)
     n_sentences = 2_000 if args.quick else 10_000
     rng = np.random.default_rng(args.seed)

@@ -424,11 +424,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                 ("features", self._features()),
                 ("classifier", estimator),
             ]
-        ).fit(X, y)
+        )
+        # fitted step by step (the slices share the steps), so that the per-target
+        # models below reuse the training features instead of computing them again
+        features = self.pipeline_[:-1].fit_transform(X, y)
+        self.pipeline_[-1].fit(features, y)
         self.classes_ = self.pipeline_.classes_
         self.target_models_ = {}
         if self.per_target:
-            features = self.pipeline_[:-1].transform(X)
             labels = np.asarray(y)
             keys = X["target"].map(normalize)
             for key, rows in keys.groupby(keys).groups.items():
