@@ -236,9 +236,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     """Classify the stance of sentences toward a named target.
 
     The features come from where and how the target is mentioned: the whole sentence
-    with
-    the mention masked, the clause that holds it (negations marked) and the stance cue
-    that governs it, so one sentence can take different stances toward two targets.
+    with the mention masked, the clause that holds it (negations marked) and the
+    stance cue that governs it, so one sentence can take different stances toward two
+    targets; and from the words of the target itself.
 
     Parameters
     ----------
@@ -254,6 +254,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         them off.
     clause_ngram_range : tuple of (int, int) or None, default=(1, 3)
         Word n-grams of the target's clause; None turns the clause view off.
+    target_ngram_range : tuple of (int, int) or None, default=(1, 2)
+        Word n-grams of the target itself (what it is: "the shelling of civilians",
+        "any attempt to dismantle the accord"); None turns the target view off.
     use_cues : bool, default=True
         Whether to use the symbolic cue features (governing cue, negation, side).
     min_df : int, default=1
@@ -302,6 +305,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         word_ngram_range=(1, 2),
         char_ngram_range=(2, 5),
         clause_ngram_range=(1, 3),
+        target_ngram_range=(1, 2),
         use_cues=True,
         min_df=1,
         aliases=None,
@@ -313,6 +317,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.clause_ngram_range = clause_ngram_range
+        self.target_ngram_range = target_ngram_range
         self.use_cues = use_cues
         self.min_df = min_df
         self.aliases = aliases
@@ -321,7 +326,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
 
     def _check_params(self):
-        for name in ("word_ngram_range", "char_ngram_range", "clause_ngram_range"):
+        for name in (
+            "word_ngram_range",
+            "char_ngram_range",
+            "clause_ngram_range",
+            "target_ngram_range",
+        ):
             value = getattr(self, name)
             if value is None and name != "word_ngram_range":
                 continue
@@ -369,6 +379,16 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                         ngram_range=self.clause_ngram_range, **tfidf
                     ),
                     "clause",
+                )
+            )
+        if self.target_ngram_range is not None:
+            blocks.append(
+                (
+                    "target",
+                    CompactTfidfVectorizer(
+                        ngram_range=self.target_ngram_range, **tfidf
+                    ),
+                    "target",
                 )
             )
         if self.use_cues:

@@ -1,7 +1,7 @@
 """Target-aware views of a (text, target) pair, for the vectorizers of the classifier.
 
 :class:`TargetContext` finds the target's mention, the clause around it, the stance cue
-that governs it and the negations in scope, and returns three texts per pair:
+that governs it and the negations in scope, and returns four texts per pair:
 
 ``sentence``
     The whole sentence, folded (case, accents), the mention replaced by ``TGT``.
@@ -10,8 +10,11 @@ that governs it and the negations in scope, and returns three texts per pair:
 ``cues``
     Symbolic features: the governing cue word and its class, cue classes left and right
     of the mention with their distance and negation, cues outside the clause (they
-    belong
-    to other targets), and whether the target was found at all.
+    belong to other targets), and whether the target was found at all.
+``target``
+    The target itself, folded: what it is ("the shelling of civilians", "any attempt
+    to dismantle the accord") bears on the stance a sentence is likely to take, while
+    the sentence view, with the mention masked, says how the stance is expressed.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from .data import check_pairs
 from .targets import find_folded, normalize
 
-VIEWS = ("sentence", "clause", "cues")
+VIEWS = ("sentence", "clause", "cues", "target")
 
 # Stems (accent- and case-folded prefixes) of words that carry a stance, in English and
 # French. They give the classifier a head start on unseen wording; n-gram features still
@@ -273,8 +276,9 @@ def _distance(gap: int) -> str:
 
 def target_views(
     text: str, target: str, aliases=None, mask: bool = True
-) -> tuple[str, str, str]:
-    """Return the ``(sentence, clause, cues)`` views of one pair; see the module doc.
+) -> tuple[str, str, str, str]:
+    """Return the ``(sentence, clause, cues, target)`` views of one pair; see the
+    module doc.
 
     With ``mask=False`` the sentence view keeps the words of the mention.
 
@@ -293,7 +297,8 @@ def target_views(
         tokens = _TOKEN.findall(folded)
         sentence = " ".join(tokens)
         cues = ["notfound", "question"] if "?" in tokens else ["notfound"]
-        return sentence, sentence, " ".join(cues + _cue_tokens(tokens, None))
+        cues = " ".join(cues + _cue_tokens(tokens, None))
+        return sentence, sentence, cues, normalize(target)
     tokens, first = _mask_mentions(folded, spans)
     sentence = " ".join(tokens if mask else _TOKEN.findall(folded))
     cues = ["question"] if "?" in tokens else []
@@ -308,7 +313,7 @@ def target_views(
             for i, tok in enumerate(tokens[lo:hi], start=lo)
         )
     cues += _cue_tokens(tokens, first, lo, hi, negated)
-    return sentence, clause, " ".join(cues)
+    return sentence, clause, " ".join(cues), normalize(target)
 
 
 def _mask_mentions(folded: str, spans) -> tuple[list[str], int]:

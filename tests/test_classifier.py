@@ -197,11 +197,12 @@ def test_n_jobs_gives_the_same_model_and_predictions(pairs, monkeypatch):
 def test_mask_target_false_keeps_the_mention_in_the_sentence_view(pairs):
     from stancelib.features import target_views
 
-    sentence, clause, _ = target_views(
+    sentence, clause, _, target = target_views(
         "We reject the embargo.", "the embargo", mask=False
     )
     assert sentence == "we reject the embargo ."
     assert clause == "we reject TGT"
+    assert target == "the embargo"
     X, y = pairs[["text", "target"]], pairs["stance"]
     model = StanceClassifier(mask_target=False).fit(X, y)
     direct = model._transform(X["text"].tolist(), X["target"].tolist())
