@@ -55,6 +55,7 @@ SEARCH_SPACE = {
     "word_ngram_range": [(1, 1), (1, 2), (1, 3)],
     "char_ngram_range": [None, (2, 4), (2, 5), (3, 5)],
     "clause_ngram_range": [None, (1, 2), (1, 3)],
+    "target_ngram_range": [None, (1, 1), (1, 2)],
     "use_cues": [True, False],
     "min_df": [1, 2],
     "per_target": [False, True],
