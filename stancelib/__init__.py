@@ -7,6 +7,7 @@
 
 from importlib import import_module
 
+from .analyze import analyze  # imported here: the function shadows its module's name
 from .labels import STANCE_MEANINGS, STANCES
 
 __version__ = "0.1.0"
@@ -16,7 +17,6 @@ __version__ = "0.1.0"
 _LAZY = {
     "StanceClassifier": "classifier",
     "UntrustedModelError": "persistence",
-    "analyze": "analyze",
     "evaluate": "metrics",
     "load_corpus": "data",
     "load_dataset": "data",
@@ -25,7 +25,7 @@ _LAZY = {
     "save_model": "persistence",
 }
 
-__all__ = ["STANCES", "STANCE_MEANINGS", *sorted(_LAZY)]
+__all__ = ["STANCES", "STANCE_MEANINGS", "analyze", *sorted(_LAZY)]
 
 
 def __getattr__(name):

@@ -128,3 +128,16 @@ def test_holdout_keeps_documents_whole(labelled_csv):
 def test_holdout_refuses_a_bad_size(pairs):
     with pytest.raises(ValueError, match="test_size must be in"):
         holdout_split(stancelib.load_dataset(pairs), test_size=1.5)
+
+
+def test_public_names_are_the_functions_not_their_modules():
+    import importlib
+
+    import stancelib
+    import stancelib.analyze  # noqa: F401  (binds the submodule on the package)
+    import stancelib.stream  # noqa: F401
+
+    for name in stancelib.__all__:
+        value = getattr(stancelib, name)
+        assert not isinstance(value, type(importlib)), name
+    assert callable(stancelib.analyze)
