@@ -3,6 +3,8 @@ target."""
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
@@ -69,9 +71,22 @@ def _linear_part(classifier):
 def _columns(X):
     """Return the texts and the targets of model input, as two lists.
 
-    A list of (str, str) tuples, the common case, is taken as it is; anything else
-    goes through :func:`~stancelib.data.check_pairs` and its error messages.
+    A list of (str, str) tuples and a DataFrame whose ``text`` and ``target`` are
+    strings, the common cases, are taken as they are; anything else goes through
+    :func:`~stancelib.data.check_pairs` and its error messages.
     """
+    pd = sys.modules.get("pandas")  # a DataFrame can only come if pandas is imported
+    if (
+        pd is not None
+        and isinstance(X, pd.DataFrame)
+        and "text" in X.columns
+        and "target" in X.columns
+        and X.columns.is_unique
+        and len(X)
+    ):
+        texts, targets = X["text"].tolist(), X["target"].tolist()
+        if all(type(t) is str for t in texts) and all(type(t) is str for t in targets):
+            return texts, targets
     if (
         type(X) is list
         and X
