@@ -306,31 +306,22 @@ def fit_counts(docs, kind, ngram_range, lowercase, dtype):
         _Segments(docs[i : i + _BLOCK], kind, lowercase)
         for i in range(0, len(docs), _BLOCK)
     ]
-    if kind == "char_wb":
-        alphabet = np.unique(np.concatenate([b.units for b in blocks] or [[]]))
-        alphabet = alphabet.astype(np.uint32)
-        base = len(alphabet) + 1
-        if not _fits(base, ngram_range[1]):
-            return None
-        ids = [np.searchsorted(alphabet, b.units).astype(np.int64) + 1 for b in blocks]
-        names = np.array([chr(c) for c in alphabet.tolist()] or [""], dtype="<U1")
-    else:
-        tokens = {}
-        ids = [
-            np.fromiter(
-                (tokens.setdefault(t, len(tokens) + 1) for t in b.units),
-                np.int64,
-                len(b.units),
-            )
-            for b in blocks
-        ]
-        base = len(tokens) + 1
-        if not _fits(base, ngram_range[1]):
-            return None
-        names = [""] + list(tokens)
+    tokens = {}
+    ids = [
+        np.fromiter(
+            (tokens.setdefault(t, len(tokens) + 1) for t in b.units),
+            np.int64,
+            len(b.units),
+        )
+        for b in blocks
+    ]
+    base = len(tokens) + 1
+    if not _fits(base, ngram_range[1]):
+        return None
+    names = [""] + list(tokens)
     local = []
     for block, block_ids in zip(blocks, ids):
-        rows, keys = _windows(block_ids, block, base, ngram_range, kind == "char_wb")
+        rows, keys = _windows(block_ids, block, base, ngram_range, False)
         unique, columns = np.unique(keys, return_inverse=True)
         local.append((unique, _csr(rows, columns, (block.n_docs, len(unique)), dtype)))
     vocabulary_keys = np.unique(np.concatenate([u for u, _ in local] or [[]]))

@@ -145,7 +145,7 @@ def _predict_proba(classifier, features):
 
 
 def _part_proba(model, texts, targets):
-    """``predict_proba`` of one part of the input, in a worker process."""
+    """``predict_proba`` of checked input, or of one part of it in a worker."""
     return model._proba(targets, model._transform(texts, targets))
 
 
@@ -517,7 +517,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         texts, targets = _columns(X)
         workers = effective_n_jobs(self.n_jobs)
         if workers < 2 or len(texts) <= _PARALLEL_ROWS:
-            return self._proba(targets, self._transform(texts, targets))
+            return _part_proba(self, texts, targets)
         # one part per process: the model is sent to each process once
         size = -(-len(texts) // workers)
         parts = Parallel(n_jobs=workers)(
