@@ -224,11 +224,15 @@ def _names(target: str) -> tuple[str, tuple[str, ...]]:
 
 def _partial_mentions(folded_text: str, folded_target: str) -> list[tuple[int, int]]:
     words = _WORD.findall(folded_target)
+    # a run is found only if each of its words is a word of the text
+    present = set(_WORD.findall(folded_text))
     best: list[tuple[int, int]] = []
     best_len = 0
     for size in range(len(words) - 1, 0, -1):
         for start in range(len(words) - size + 1):
             run = words[start : start + size]
+            if not present.issuperset(run):
+                continue
             content = [w for w in run if w not in _STOPWORDS and len(w) > 2]
             if not content:
                 continue

@@ -1,0 +1,412 @@
+"""The target-aware views of a (text, target) pair; plain Python, no scikit-learn.
+
+:func:`target_views` finds the target's mention, the clause around it, the stance cue
+that governs it and the negations in scope, and returns four texts per pair:
+
+``sentence``
+    The whole sentence, folded (case, accents), the mention replaced by ``TGT``.
+``clause``
+    The clause that holds the mention, words in a negation's scope prefixed ``not_``.
+``cues``
+    Symbolic features: the governing cue word and its class, cue classes left and right
+    of the mention with their distance and negation, cues outside the clause (they
+    belong to other targets), and whether the target was found at all.
+``target``
+    The target itself, folded: what it is ("the shelling of civilians", "any attempt
+    to dismantle the accord") bears on the stance a sentence is likely to take, while
+    the sentence view, with the mention masked, says how the stance is expressed.
+
+:class:`~stancelib.features.TargetContext` wraps them as a scikit-learn transformer;
+prediction calls them directly (:mod:`stancelib.predictor`), without scikit-learn.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .targets import find_folded, normalize
+
+VIEWS = ("sentence", "clause", "cues", "target")
+
+# Stems (accent- and case-folded prefixes) of words that carry a stance, in English and
+# French. They give the classifier a head start on unseen wording; n-gram features still
+# learn everything else from data.
+CUES = {
+    "sup": (
+        "welcom",
+        "support",
+        "backs",
+        "backed",
+        "backing",
+        "endors",
+        "prais",
+        "applau",
+        "commend",
+        "favou",
+        "favor",
+        "champion",
+        "uphold",
+        "upheld",
+        "reaffirm",
+        "commitment",
+        "committed",
+        "embrac",
+        "hail",
+        "approv",
+        "ratif",
+        "defend",
+        "advoca",
+        "salu",
+        "felicit",
+        "soutien",
+        "soutenir",
+        "souti",
+        "approuv",
+        "appui",
+        "encourag",
+        "plaid",
+        "adher",
+        "bienvenu",
+        "cornerstone",
+        "essential",
+        "vital",
+        "landmark",
+        "milestone",
+        "historic",
+        "pilier",
+        "essentiel",
+        "indispens",
+        "laud",
+        "celebrat",
+        "appreciat",
+        "pledg",
+        "preserv",
+        "safeguard",
+        "rejoui",
+        "positi",
+        "constructi",
+        "lifeline",
+        "breakthrough",
+        "avancee",
+        "progres",
+        "attachement",
+        "attache",
+        "engagement",
+        "merit",
+        "benefi",
+        "chance",
+        "opportun",
+        "atout",
+        "crucial",
+        "welcome",
+        "applaud",
+        "promot",
+        "accueill",
+    ),
+    "opp": (
+        "reject",
+        "oppos",
+        "condemn",
+        "denounc",
+        "critici",
+        "critiz",
+        "against",
+        "object",
+        "veto",
+        "boycott",
+        "protest",
+        "deplor",
+        "refus",
+        "rejet",
+        "rejett",
+        "condamn",
+        "denonc",
+        "contre",
+        "hostil",
+        "fustig",
+        "critiqu",
+        "illegal",
+        "illegitim",
+        "violat",
+        "unacceptab",
+        "inacceptab",
+        "dangerous",
+        "dangereu",
+        "halt",
+        "abandon",
+        "withdraw",
+        "scrap",
+        "revok",
+        "revoc",
+        "suspend",
+        "retir",
+        "abrog",
+        "repeal",
+        "undermin",
+        "slam",
+        "decr",
+        "decri",
+        "assail",
+        "outrag",
+        "scandal",
+        "unlawful",
+        "illicit",
+        "provoca",
+        "destabili",
+        "menace",
+        "threat",
+        "aggress",
+        "annul",
+        "blunder",
+        "mistake",
+        "erreur",
+        "faute",
+        "reckless",
+        "irrespons",
+        "absurd",
+        "unjust",
+        "injust",
+        "abus",
+        "disastr",
+        "desastr",
+        "catastroph",
+        "stop",
+        "arret",
+        "renonc",
+        "bloqu",
+        "block",
+    ),
+    "con": (
+        "concern",
+        "worr",
+        "alarm",
+        "anxi",
+        "uneas",
+        "fear",
+        "troubl",
+        "disquiet",
+        "apprehens",
+        "risk",
+        "caution",
+        "preoccup",
+        "inquiet",
+        "craint",
+        "crain",
+        "vigilan",
+        "risqu",
+        "fragil",
+        "uncertain",
+        "incertitud",
+        "doubt",
+        "doute",
+        "perplex",
+        "reserve",
+        "hesit",
+        "wary",
+        "nervous",
+        "unclear",
+        "question",
+        "interrog",
+        "prudence",
+        "prudent",
+        "dismay",
+        "consterna",
+        "emoi",
+        "alert",
+    ),
+}
+NEGATIONS = frozenset(
+    "not n't no never nor neither without cannot ne n pas jamais aucun aucune sans ni "
+    "guere nullement nobody nothing rien longer".split()
+)
+# words that end a clause: coordination and contrast, in both languages
+BOUNDARY_WORDS = frozenset(
+    "and but while whereas although though yet whilst however et mais tandis alors "
+    "cependant toutefois pourtant or ou".split()
+)
+BOUNDARY_PUNCT = frozenset(',;:()[]—–!?.«»"')
+STOPWORDS = frozenset(
+    "the a an of to in on for with by at from its their this that these those as "
+    "is are was were be been has have had it they we he she which who will would "
+    "shall should le la les l de du des d un une en au aux a sur pour par avec "
+    "dans ce cette ces son sa ses leur leurs est sont a ont qui que qu il elle ils "
+    "elles nous se s y".split()
+)
+_TOKEN = re.compile(r"\w+(?=n't)|n't|\w+|[^\w\s]")
+# the same tokens for a text without "n't", found faster (no lookahead to try)
+_PLAIN_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _tokens(folded: str) -> list[str]:
+    """Return the words and punctuation marks of a folded text, "n't" split off."""
+    return (_TOKEN if "n't" in folded else _PLAIN_TOKEN).findall(folded)
+
+
+_CUE_PATTERN = {
+    cls: re.compile("|".join(sorted(stems, key=len, reverse=True)))
+    for cls, stems in CUES.items()
+}
+
+
+def cue_class(token: str) -> str | None:
+    """Return the cue class (``sup``, ``opp`` or ``con``) of a folded token, or None.
+
+    Examples
+    --------
+    >>> cue_class("condamnent"), cue_class("welcomed"), cue_class("summit")
+    ('opp', 'sup', None)
+    """
+    try:
+        return _CUE_CACHE[token]
+    except KeyError:
+        pass
+    found = None
+    for cls, pattern in _CUE_PATTERN.items():
+        if pattern.match(token):
+            found = cls
+            break
+    # a vocabulary is small next to the text it covers: remember each word's class,
+    # within a bound, so that an endless stream of new words cannot fill memory
+    if len(_CUE_CACHE) >= _CUE_CACHE_SIZE:
+        _CUE_CACHE.clear()
+    _CUE_CACHE[token] = found
+    return found
+
+
+_CUE_CACHE: dict[str, str | None] = {"TGT": None}
+_CUE_CACHE_SIZE = 200_000
+_BOUNDARIES = BOUNDARY_PUNCT | BOUNDARY_WORDS
+
+
+def _distance(gap: int) -> str:
+    return "d1" if gap <= 2 else "d2" if gap <= 5 else "d3"
+
+
+def target_views(
+    text: str, target: str, aliases=None, mask: bool = True
+) -> tuple[str, str, str, str]:
+    """Return the ``(sentence, clause, cues, target)`` views of one pair; see the
+    module doc.
+
+    With ``mask=False`` the sentence view keeps the words of the mention.
+
+    Examples
+    --------
+    >>> views = target_views("Both sides reject the sanctions and welcome the accord.",
+    ...                      "the accord")
+    >>> views[1]
+    'welcome TGT'
+    >>> "gov_welcom" in views[2].split()
+    True
+    """
+    folded = normalize(text)
+    spans = find_folded(folded, target, aliases, partial=True)
+    if not spans:
+        tokens = _tokens(folded)
+        sentence = " ".join(tokens)
+        cues = ["notfound", "question"] if "?" in tokens else ["notfound"]
+        cues = " ".join(cues + _cue_tokens(tokens, None))
+        return sentence, sentence, cues, normalize(target)
+    tokens, first = _mask_mentions(folded, spans)
+    sentence = " ".join(tokens if mask else _tokens(folded))
+    cues = ["question"] if "?" in tokens else []
+    lo, hi = _clause_bounds(tokens, first)
+    if NEGATIONS.isdisjoint(tokens):  # most sentences: nothing is negated
+        negated = [False] * len(tokens)
+        clause = " ".join(tokens[lo:hi])
+    else:
+        negated = _negation_scope(tokens)
+        clause = " ".join(
+            ("not_" + tok) if negated[i] and tok != "TGT" else tok
+            for i, tok in enumerate(tokens[lo:hi], start=lo)
+        )
+    cues += _cue_tokens(tokens, first, lo, hi, negated)
+    return sentence, clause, " ".join(cues), normalize(target)
+
+
+def _mask_mentions(folded: str, spans) -> tuple[list[str], int]:
+    """Tokenize ``folded``; each run of tokens touching a mention becomes one ``TGT``.
+
+    Returns the tokens and the index of the first ``TGT``. Mentions start and end on
+    token boundaries (see :func:`~stancelib.targets.find_folded`), so the text between
+    them is tokenized piece by piece; mentions with no token between them, or that
+    overlap, make one ``TGT``.
+    """
+    out, done, first = [], 0, None
+    for start, end in sorted(spans):
+        if start < done:  # overlaps the previous mention
+            done = max(done, end)
+            continue
+        between = _tokens(folded[done:start])
+        if between or not out:
+            out += between
+            if first is None:
+                first = len(out)
+            out.append("TGT")
+        done = end
+    out += _tokens(folded[done:])
+    return out, first
+
+
+def _clause_bounds(tokens: list[str], first: int) -> tuple[int, int]:
+    lo = first
+    while lo > 0 and tokens[lo - 1] not in _BOUNDARIES:
+        lo -= 1
+    # a coordinated object ("welcome the accord and TGT") borrows the clause before it
+    if lo > 0 and all(t in STOPWORDS for t in tokens[lo:first]):
+        lo -= 1
+        while lo > 0 and tokens[lo - 1] not in _BOUNDARIES:
+            lo -= 1
+    hi = first + 1
+    while hi < len(tokens) and tokens[hi] not in _BOUNDARIES:
+        hi += 1
+    return lo, hi
+
+
+def _negation_scope(tokens: list[str]) -> list[bool]:
+    negated, active = [], False
+    for tok in tokens:
+        if tok in _BOUNDARIES:
+            active = False
+        negated.append(active)
+        if tok in NEGATIONS:
+            active = True
+    return negated
+
+
+def _cue_tokens(tokens, first, lo=0, hi=None, negated=None) -> list[str]:
+    hi = len(tokens) if hi is None else hi
+    out, governor = [], None
+    cache = _CUE_CACHE
+    for i, tok in enumerate(tokens):
+        cls = cache[tok] if tok in cache else cue_class(tok)
+        if cls is None:
+            continue
+        if first is None:
+            out.append(f"any_{cls}")
+            continue
+        if not lo <= i < hi:
+            out.append(f"out_{cls}")
+            continue
+        side = "L" if i < first else "R"
+        neg = "_neg" if negated[i] else ""
+        out += [
+            f"{cls}{neg}",
+            f"{cls}_{side}{neg}",
+            f"{cls}_{side}_{_distance(abs(i - first))}",
+        ]
+        if side == "L" or governor is None:
+            governor = (tok, cls, neg, side)
+    if governor is not None:
+        tok, cls, neg, side = governor
+        out += [f"gov_{tok[:6]}{neg}", f"govcls_{cls}{neg}", f"govside_{side}"]
+    if first is not None:
+        left = [t for t in tokens[lo:first] if t not in STOPWORDS and t.isalpha()]
+        right = [
+            t for t in tokens[first + 1 : hi] if t not in STOPWORDS and t.isalpha()
+        ]
+        if left:
+            out.append(f"left_{left[-1][:6]}")
+        if right:
+            out.append(f"right_{right[0][:6]}")
+    return out
