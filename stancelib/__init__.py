@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 # stays quick, and a prediction loads only what it needs
 _LAZY = {
     "StanceClassifier": "classifier",
+    "StancePredictor": "predictor",
     "UntrustedModelError": "persistence",
     "evaluate": "metrics",
     "load_corpus": "data",

@@ -20,7 +20,6 @@ import re
 from itertools import chain, repeat
 
 import numpy as np
-from scipy import sparse
 
 WORD_PATTERN = r"(?u)\b\w\w+\b"
 
@@ -94,6 +93,8 @@ class _Words:
     """
 
     def __init__(self, docs, lowercase):
+        from scipy import sparse
+
         if lowercase:
             docs = [doc.lower() for doc in docs]
         split = [doc.split() for doc in docs]
@@ -163,13 +164,14 @@ class _KeyIndex:
         counts = np.bincount(slots, minlength=1 << bits)
         alone = counts[slots] == 1
         self._key = np.full(1 << bits, -1, np.int64)
-        self._value = np.full(1 << bits, -1, np.int64)
+        # column numbers fit in 32 bits: a vocabulary has fewer than 2**31 terms
+        self._value = np.full(1 << bits, -1, np.int32)
         self._key[slots[alone]] = keys[alone]
         self._value[slots[alone]] = values[alone]
         self._shared = counts > 1
         order = np.argsort(keys[~alone])
         self._rest_keys = keys[~alone][order]
-        self._rest_values = values[~alone][order]
+        self._rest_values = values[~alone][order].astype(np.int32)
 
     def _slots(self, keys):
         return ((keys.view(np.uint64) * self._MULTIPLIER) >> self._shift).astype(
@@ -180,6 +182,7 @@ class _KeyIndex:
         """Return the value of each key, -1 for a key not in the map."""
         slots = self._slots(keys)
         values = np.where(self._key[slots] == keys, self._value[slots], -1)
+        values = values.astype(np.int64, copy=False)
         shared = np.flatnonzero(self._shared[slots])
         if len(shared):
             where = np.searchsorted(self._rest_keys, keys[shared])
@@ -191,6 +194,8 @@ class _KeyIndex:
 
 def _csr(rows, columns, shape, dtype):
     """Return the count matrix of (row, column) occurrences; rows come sorted."""
+    from scipy import sparse
+
     indptr = np.zeros(shape[0] + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
     index = np.int32 if max(indptr[-1], shape[1]) < 2**31 else np.int64
@@ -265,34 +270,76 @@ class NgramTable:
 
     def counts(self, docs, dtype):
         """Return the (n_docs, n_features) count matrix of ``docs``."""
-        blocks = [
-            self._block(docs[i : i + _BLOCK], dtype)
-            for i in range(0, len(docs), _BLOCK)
-        ]
-        if len(blocks) == 1:
-            return blocks[0]
-        if not blocks:
-            return sparse.csr_matrix((0, self.n_features), dtype=dtype)
-        return sparse.vstack(blocks, format="csr")
+        from scipy import sparse
 
-    def _block(self, docs, dtype):
+        rows, columns, counts = self.entries(docs)
+        indptr = np.zeros(len(docs) + 1, np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(docs)), out=indptr[1:])
+        index = np.int32 if max(len(rows), self.n_features) < 2**31 else np.int64
+        return sparse.csr_matrix(
+            (counts.astype(dtype), columns.astype(index), indptr.astype(index)),
+            shape=(len(docs), self.n_features),
+        )
+
+    def entries(self, docs):
+        """Return the nonzero counts of ``docs`` as (row, column, count) arrays.
+
+        Rows ascend, and columns ascend within a row: the entries of the CSR count
+        matrix, in order, computed with numpy alone.
+        """
+        parts = [
+            self._entries(docs[i : i + _BLOCK], i) for i in range(0, len(docs), _BLOCK)
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        empty = np.zeros(0, np.int64)
+        return tuple(np.concatenate(p) for p in zip(*parts)) if parts else (empty,) * 3
+
+    def _entries(self, docs, first_row):
         if self.kind == "char_wb":
-            words = _Words(docs, self.lowercase)
-            segments = words.segments
-            ids = self._char_ids(segments.units)
+            rows, columns = self._char_occurrences(docs)
         else:
             segments = _Segments(docs, self.kind, self.lowercase)
             ids = self._word_ids(segments.units)
-        rows, keys = _windows(
-            ids, segments, self.base, self.ngram_range, self.kind == "char_wb"
-        )
+            rows, keys = _windows(ids, segments, self.base, self.ngram_range, False)
+            columns = self.index.get(keys)
+            found = columns >= 0
+            rows, columns = rows[found], columns[found]
+        # one entry per (row, column), with its count
+        keys, counts = np.unique(rows * self.n_features + columns, return_counts=True)
+        rows, columns = np.divmod(keys, self.n_features)
+        return rows + first_row, columns, counts
+
+    def _char_occurrences(self, docs):
+        """Return (document, column) of each char n-gram occurrence of ``docs``.
+
+        The n-grams of each distinct word are found once, then repeated for each of
+        the word's occurrences.
+        """
+        if self.lowercase:
+            docs = [doc.lower() for doc in docs]
+        split = [doc.split() for doc in docs]
+        index = {}
+        seen = [index.setdefault(w, len(index)) for w in chain.from_iterable(split)]
+        segments = _Segments(list(index), "char_wb", lowercase=False)
+        ids = self._char_ids(segments.units)
+        word_rows, keys = _windows(ids, segments, self.base, self.ngram_range, True)
         columns = self.index.get(keys)
         found = columns >= 0
-        shape = (segments.n_docs, self.n_features)
-        counts = _csr(rows[found], columns[found], shape, np.float32)
-        if self.kind == "char_wb":
-            return words.counts(counts, dtype)
-        return counts.astype(dtype, copy=False)
+        word_rows, columns = word_rows[found], columns[found]
+        # columns[start[w] : start[w] + per_word[w]] are the n-grams of word w
+        per_word = np.bincount(word_rows, minlength=len(index))
+        start = np.cumsum(per_word) - per_word
+        words = np.array(seen, np.int64)
+        lengths = per_word[words]
+        ends = np.cumsum(lengths)
+        gather = np.arange(ends[-1] if len(ends) else 0) - np.repeat(
+            ends - lengths - start[words], lengths
+        )
+        docs_of_words = np.repeat(
+            np.arange(len(docs)), np.fromiter(map(len, split), np.int64, len(split))
+        )
+        return np.repeat(docs_of_words, lengths), columns[gather]
 
 
 def fit_counts(docs, kind, ngram_range, lowercase, dtype):
@@ -300,6 +347,8 @@ def fit_counts(docs, kind, ngram_range, lowercase, dtype):
 
     Returns (vocabulary, counts), or None when the codes would not fit in int64.
     """
+    from scipy import sparse
+
     if kind == "char_wb":
         return _fit_char_counts(docs, ngram_range, lowercase, dtype)
     blocks = [

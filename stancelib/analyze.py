@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .targets import find_mentions, normalize
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Words that end with a full stop without ending the sentence, in English and French
 # (folded: lower case, no accents).
@@ -190,7 +193,9 @@ def analyze(
         bad = [t for t in targets if not isinstance(t, str) or not t.strip()]
         if bad:
             raise ValueError(f"targets must be non-empty strings; got {bad[:3]!r}.")
-    from tqdm import tqdm  # imported when needed, for a light `import stancelib`
+    # imported when needed, for a light `import stancelib`
+    import pandas as pd
+    from tqdm import tqdm
 
     rows = []
     sentences = split_sentences(text)

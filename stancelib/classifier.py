@@ -3,12 +3,8 @@ target."""
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
-from scipy.special import expit
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
@@ -24,14 +20,13 @@ from sklearn.utils.sparsefuncs_fast import (
 from sklearn.utils.validation import check_is_fitted
 
 from ._ngrams import NgramTable, fast_kind, fit_counts
-from .data import check_pairs, check_stances
+from .data import check_pairs, check_stances, pair_columns
 from .features import VIEWS, TargetContext, target_views
+from .predictor import StancePredictor, in_parts
 from .targets import normalize
 
 # a target needs this many training rows to get a classifier of its own
 _MIN_TARGET_ROWS = 20
-# with n_jobs, inputs longer than this are split between processes
-_PARALLEL_ROWS = 8000
 
 
 def default_estimator(smallest_class=3, n_jobs=None):
@@ -70,82 +65,8 @@ def _linear_part(classifier):
     )
 
 
-def _columns(X):
-    """Return the texts and the targets of model input, as two lists.
-
-    A list of (str, str) tuples and a DataFrame whose ``text`` and ``target`` are
-    strings, the common cases, are taken as they are; anything else goes through
-    :func:`~stancelib.data.check_pairs` and its error messages.
-    """
-    pd = sys.modules.get("pandas")  # a DataFrame can only come if pandas is imported
-    if (
-        pd is not None
-        and isinstance(X, pd.DataFrame)
-        and "text" in X.columns
-        and "target" in X.columns
-        and X.columns.is_unique
-        and len(X)
-    ):
-        texts, targets = X["text"].tolist(), X["target"].tolist()
-        if all(type(t) is str for t in texts) and all(type(t) is str for t in targets):
-            return texts, targets
-    if (
-        type(X) is list
-        and X
-        and all(
-            type(pair) is tuple
-            and len(pair) == 2
-            and type(pair[0]) is str
-            and type(pair[1]) is str
-            for pair in X
-        )
-    ):
-        texts, targets = zip(*X)
-        return list(texts), list(targets)
-    frame = check_pairs(X)
-    return frame["text"].tolist(), frame["target"].tolist()
-
-
-def _predict_proba(classifier, features):
-    """Return ``classifier.predict_proba(features)``.
-
-    For the default classifier, a sigmoid-calibrated ``LinearSVC`` fitted on all the
-    data, the same steps are done here without scikit-learn's per-call input checks,
-    which take longer than the arithmetic when a few pairs are classified.
-    """
-    calibrated = getattr(classifier, "calibrated_classifiers_", None)
-    if (
-        not isinstance(classifier, CalibratedClassifierCV)
-        or len(calibrated) != 1
-        or calibrated[0].method != "sigmoid"
-        or type(calibrated[0].estimator) is not LinearSVC
-    ):
-        with config_context(assume_finite=True):
-            return classifier.predict_proba(features)
-    # as _CalibratedClassifier.predict_proba, with LinearSVC.decision_function
-    # and _SigmoidCalibration.predict written out
-    svm = calibrated[0].estimator
-    scores = np.asarray(features @ svm.coef_.T) + svm.intercept_
-    classes = calibrated[0].classes
-    proba = np.zeros((features.shape[0], len(classes)))
-    columns = np.searchsorted(classes, svm.classes_)
-    if len(classes) == 2:
-        columns = columns[:1] + 1
-    for column, score, calibrator in zip(columns, scores.T, calibrated[0].calibrators):
-        proba[:, column] = expit(-(calibrator.a_ * score + calibrator.b_))
-    if len(classes) == 2:
-        proba[:, 0] = 1.0 - proba[:, 1]
-    else:
-        total = proba.sum(axis=1)[:, np.newaxis]
-        proba = np.divide(
-            proba, total, out=np.full_like(proba, 1 / len(classes)), where=total != 0
-        )
-    proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
-    return proba
-
-
-def _part_proba(model, texts, targets):
-    """``predict_proba`` of checked input, or of one part of it in a worker."""
+def _pipeline_proba(model, texts, targets):
+    """The pipeline's ``predict_proba`` of checked input, or of a part of it."""
     return model._proba(targets, model._transform(texts, targets))
 
 
@@ -514,17 +435,41 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             Class probabilities.
         """
         check_is_fitted(self)
-        texts, targets = _columns(X)
-        workers = effective_n_jobs(self.n_jobs)
-        if workers < 2 or len(texts) <= _PARALLEL_ROWS:
-            return _part_proba(self, texts, targets)
-        # one part per process: the model is sent to each process once
-        size = -(-len(texts) // workers)
-        parts = Parallel(n_jobs=workers)(
-            delayed(_part_proba)(self, texts[i : i + size], targets[i : i + size])
-            for i in range(0, len(texts), size)
-        )
-        return np.vstack(parts)
+        predictor = self._predictor()
+        if predictor is not None:
+            return predictor.predict_proba(X)
+        texts, targets = pair_columns(X)
+        return in_parts(_pipeline_proba, self, texts, targets, self.n_jobs)
+
+    def to_predictor(self):
+        """Return a :class:`~stancelib.predictor.StancePredictor` of this model.
+
+        It predicts the same probabilities from NumPy arrays alone, without
+        scikit-learn: quick to load in a new process (pickle it), and what
+        ``predict_proba`` itself uses.
+
+        Returns
+        -------
+        StancePredictor
+
+        Raises
+        ------
+        ValueError
+            If the classifier is not linear (see ``StancePredictor``).
+        """
+        check_is_fitted(self)
+        return StancePredictor(self)
+
+    def _predictor(self):
+        """The model's predictor, made once; None if the classifier is not linear."""
+        cached = self.__dict__.get("_fast")
+        if cached is None or cached[0] is not self.pipeline_:
+            try:
+                predictor = StancePredictor(self)
+            except ValueError:
+                predictor = None
+            self._fast = cached = (self.pipeline_, predictor)
+        return cached[1]
 
     def _transform(self, texts, targets):
         """Return the feature matrix of checked pairs, as ``pipeline_[:-1]`` does.
@@ -565,19 +510,27 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[self._proba(targets, features).argmax(axis=1)]
 
     def _proba(self, targets, features):
-        proba = _predict_proba(self.pipeline_[-1], features)
-        if not self.target_models_:
-            return proba
-        import pandas as pd
+        """The pipeline's probabilities of a feature matrix (for classifiers that a
+        StancePredictor cannot hold)."""
+        with config_context(assume_finite=True):
+            proba = self.pipeline_[-1].predict_proba(features)
+            if not self.target_models_:
+                return proba
+            import pandas as pd
 
-        keys = pd.Series(targets).map(normalize)
-        for key, rows in keys.groupby(keys).groups.items():
-            model = self.target_models_.get(key)
-            if model is not None:
-                columns = np.searchsorted(self.classes_, model.classes_)
-                proba[rows] = 0.0
-                proba[np.ix_(rows, columns)] = _predict_proba(model, features[rows])
+            keys = pd.Series(targets).map(normalize)
+            for key, rows in keys.groupby(keys).groups.items():
+                model = self.target_models_.get(key)
+                if model is not None:
+                    columns = np.searchsorted(self.classes_, model.classes_)
+                    proba[rows] = 0.0
+                    proba[np.ix_(rows, columns)] = model.predict_proba(features[rows])
         return proba
+
+    def __getstate__(self):
+        state = super().__getstate__().copy()
+        state.pop("_fast", None)  # remade on first use
+        return state
 
     def explain(self, X, top=5):
         """Return the features that pushed each prediction toward its stance.
@@ -613,7 +566,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if not isinstance(top, int) or top < 1:
             raise ValueError(f"top must be a positive int. Got {top!r} instead.")
         linear = _linear_part(self.pipeline_.named_steps["classifier"])
-        texts, targets = _columns(X)
+        texts, targets = pair_columns(X)
         features = self._transform(texts, targets)
         names = self.pipeline_.named_steps["features"].get_feature_names_out()
         predicted = self._predict(targets, features)

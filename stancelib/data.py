@@ -113,6 +113,42 @@ def check_pairs(X, *, name: str = "X") -> pd.DataFrame:
     return frame
 
 
+def pair_columns(X):
+    """Return the texts and the targets of model input, as two lists.
+
+    A list of (str, str) tuples and a DataFrame whose ``text`` and ``target`` are
+    strings, the common cases, are taken as they are; anything else goes through
+    :func:`~stancelib.data.check_pairs` and its error messages.
+    """
+    pd = sys.modules.get("pandas")  # a DataFrame can only come if pandas is imported
+    if (
+        pd is not None
+        and isinstance(X, pd.DataFrame)
+        and "text" in X.columns
+        and "target" in X.columns
+        and X.columns.is_unique
+        and len(X)
+    ):
+        texts, targets = X["text"].tolist(), X["target"].tolist()
+        if all(type(t) is str for t in texts) and all(type(t) is str for t in targets):
+            return texts, targets
+    if (
+        type(X) is list
+        and X
+        and all(
+            type(pair) is tuple
+            and len(pair) == 2
+            and type(pair[0]) is str
+            and type(pair[1]) is str
+            for pair in X
+        )
+    ):
+        texts, targets = zip(*X)
+        return list(texts), list(targets)
+    frame = check_pairs(X)
+    return frame["text"].tolist(), frame["target"].tolist()
+
+
 def check_stances(y, *, name: str = "y") -> list[str]:
     """Validate stance labels: each must be one of :data:`~stancelib.labels.STANCES`."""
     if isinstance(y, str):

@@ -1,9 +1,11 @@
 """The default model: trained on the bundled corpus on first use, then cached.
 
-The cached copy is a joblib file, which loads in a fraction of the time skops takes
-(skops imports all of scikit-learn to vet a file); a joblib file is a pickle, so it is
-written for its owner only and loaded only while no one else can write it or its
-folder. Models that travel between people are saved with skops
+Two files are cached: the :class:`~stancelib.StanceClassifier` (joblib) and its
+:class:`~stancelib.predictor.StancePredictor` (a pickle of NumPy arrays), which is
+what :func:`load_default` loads: it needs neither scikit-learn nor skops, so a new
+process is ready to predict in well under a second. Both are pickles, so they are
+written for their owner only and loaded only while no one else can write them or
+their folder. Models that travel between people are saved with skops
 (:func:`~stancelib.save_model`).
 """
 
@@ -12,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import pickle
 import stat
 import sys
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 from .data import corpus_fingerprint, load_corpus, stance_names
@@ -43,18 +46,14 @@ def default_model_path() -> Path:
     library's own code and of the versions of the packages the pickle depends on, so
     any change to one of them builds a new model.
     """
-    import numpy
-    import scipy
-    import sklearn
-
     from . import __version__
 
     digest = hashlib.sha256(corpus_fingerprint().encode())
     for module in sorted(resources.files("stancelib").iterdir(), key=str):
         if module.name.endswith(".py"):
             digest.update(module.read_bytes())
-    for package in (sklearn, numpy, scipy):
-        digest.update(f"{package.__name__} {package.__version__}".encode())
+    for package in ("scikit-learn", "numpy", "scipy"):
+        digest.update(f"{package} {metadata.version(package)}".encode())
     return cache_dir() / f"default-{__version__}-{digest.hexdigest()[:16]}.joblib"
 
 
@@ -85,28 +84,49 @@ def build_default():
 
 
 def load_default():
-    """Return the default :class:`~stancelib.StanceClassifier`.
+    """Return the default model, ready to predict.
 
-    It is trained on the bundled corpus the first time it is asked for (a few seconds),
-    then loaded from the cache folder (see :func:`cache_dir`). A new corpus or library
-    version builds a new model.
+    It is trained on the bundled corpus the first time it is asked for (about a
+    minute), then loaded from the cache folder (see :func:`cache_dir`). A new corpus
+    or library version builds a new model.
 
     Returns
     -------
-    StanceClassifier
-        A fitted model.
+    StancePredictor
+        The fitted :class:`~stancelib.StanceClassifier` as a predictor: ``predict``,
+        ``predict_proba``, ``classes_`` and ``explain``, without importing
+        scikit-learn; its ``classifier`` attribute loads the ``StanceClassifier``.
     """
+    path = default_model_path()
+    fast = predictor_path(path)
+    if fast.is_file() and path.is_file():
+        _check_private(path)  # loaded later, by predictor.classifier
+        predictor = _load_private(fast)
+        predictor._source = path
+        return predictor
+    if path.is_file():
+        model = _load_private(path)
+    else:
+        print(
+            "stancelib: building the default model from the bundled corpus "
+            f"(first use), caching it in {path.parent}",
+            file=sys.stderr,
+        )
+        model = _build_and_cache(path)
+    predictor = model.to_predictor()
+    _write_atomic(fast, pickle.dumps(predictor, protocol=5), mode=0o600)
+    predictor._source = path
+    return predictor
+
+
+def predictor_path(path: Path) -> Path:
+    """Return the cache path of the predictor of the model cached at ``path``."""
+    return path.with_suffix(".predictor")
+
+
+def _build_and_cache(path: Path):
     import joblib
 
-    path = default_model_path()
-    if path.is_file():
-        _check_private(path)
-        return joblib.load(path)
-    print(
-        "stancelib: building the default model from the bundled corpus "
-        f"(first use), caching it in {path.parent}",
-        file=sys.stderr,
-    )
     model, scores = build_default()
     # the folder of a pickle must not be writable by others (see _check_private)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -124,6 +144,16 @@ def load_default():
     )
     _forget_old_builds(path)
     return model
+
+
+def _load_private(path: Path):
+    """Load a cached pickle (joblib's or plain) that only its owner can write."""
+    _check_private(path)
+    if path.suffix == ".joblib":
+        import joblib
+
+        return joblib.load(path)
+    return pickle.loads(path.read_bytes())
 
 
 def _check_private(path: Path) -> None:
@@ -155,3 +185,4 @@ def _forget_old_builds(current: Path) -> None:
         if old != current:
             old.unlink(missing_ok=True)
             metadata_path(old).unlink(missing_ok=True)
+            predictor_path(old).unlink(missing_ok=True)

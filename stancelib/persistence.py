@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import sklearn
 
 # the packages whose types a stancelib model is made of
 TRUSTED_PREFIXES = ("stancelib.", "sklearn.")
@@ -81,8 +80,8 @@ def save_model(model, path, *, data_fingerprint=None, scores=None) -> Path:
 
     Parameters
     ----------
-    model : StanceClassifier
-        A fitted model.
+    model : StanceClassifier or StancePredictor
+        A fitted model; a predictor is saved as the classifier it was made from.
     path : str or Path
         Destination, conventionally ending in ``.skops``.
     data_fingerprint : str, default=None
@@ -95,10 +94,14 @@ def save_model(model, path, *, data_fingerprint=None, scores=None) -> Path:
     Path
         The metadata file written beside the model.
     """
+    import sklearn
     import skops.io as sio  # imported when needed: it is slow to import
 
     from . import __version__
+    from .predictor import StancePredictor
 
+    if isinstance(model, StancePredictor):
+        model = model.classifier
     path = Path(path)
     _write_atomic(path, sio.dumps(model))
     metadata = {

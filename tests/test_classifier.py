@@ -163,13 +163,14 @@ def test_explain_needs_a_linear_model(pairs):
 
 
 def test_direct_transform_equals_the_pipeline(fitted, pairs):
-    # predict and predict_proba skip the pipeline's per-step validation; the features
-    # and probabilities must stay exactly those of the pipeline
+    # explain skips the pipeline's per-step validation, and predictions go through a
+    # StancePredictor: the features must stay exactly those of the pipeline, and the
+    # probabilities those of the pipeline to float32 rounding (its features' dtype)
     X = pairs[["text", "target"]]
     direct = fitted._transform(X["text"].tolist(), X["target"].tolist())
     assert (direct != fitted.pipeline_[:-1].transform(X)).nnz == 0
-    np.testing.assert_array_equal(
-        fitted.predict_proba(X), fitted.pipeline_.predict_proba(X)
+    np.testing.assert_allclose(
+        fitted.predict_proba(X), fitted.pipeline_.predict_proba(X), rtol=0, atol=1e-6
     )
     np.testing.assert_array_equal(fitted.predict(X), fitted.pipeline_.predict(X))
 
@@ -183,13 +184,13 @@ def test_direct_transform_with_a_view_turned_off(pairs):
 
 
 def test_n_jobs_gives_the_same_model_and_predictions(pairs, monkeypatch):
-    import stancelib.classifier as classifier
+    import stancelib.predictor as predictor
 
     X, y = pairs[["text", "target"]], pairs["stance"]
     serial = StanceClassifier().fit(X, y)
     parallel = StanceClassifier(n_jobs=2).fit(X, y)
     # split even a small input between the two processes
-    monkeypatch.setattr(classifier, "_PARALLEL_ROWS", 3)
+    monkeypatch.setattr(predictor, "_PARALLEL_ROWS", 3)
     np.testing.assert_array_equal(parallel.predict_proba(X), serial.predict_proba(X))
     np.testing.assert_array_equal(parallel.predict(X), serial.predict(X))
 

@@ -43,13 +43,14 @@ def test_the_cached_model_is_private_and_refused_when_it_is_not(
     import pytest
 
     cached = default.default_model_path()
-    assert stat.S_IMODE(cached.stat().st_mode) == 0o600
-    os.chmod(cached, 0o620)
-    try:
-        with pytest.raises(stancelib.UntrustedModelError, match="other than you"):
-            stancelib.load_default()
-    finally:
-        os.chmod(cached, 0o600)
+    for path in (cached, default.predictor_path(cached)):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        os.chmod(path, 0o620)
+        try:
+            with pytest.raises(stancelib.UntrustedModelError, match="other than you"):
+                stancelib.load_default()
+        finally:
+            os.chmod(path, 0o600)
     assert list(stancelib.load_default().classes_) == list(default_model.classes_)
 
 

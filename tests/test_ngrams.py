@@ -2,16 +2,9 @@
 
 import numpy as np
 import pytest
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
 
-from stancelib.classifier import (
-    CompactTfidfVectorizer,
-    _predict_proba,
-    _whitespace_tokens,
-)
+from stancelib.classifier import CompactTfidfVectorizer, _whitespace_tokens
 from stancelib.persistence import load_model, save_model
 
 TRAIN = [
@@ -101,20 +94,3 @@ def test_other_settings_use_scikit_learn_loop():
 def test_empty_vocabulary_is_an_error():
     with pytest.raises(ValueError, match="empty vocabulary"):
         CompactTfidfVectorizer().fit(["a", "b c", ""])
-
-
-@pytest.mark.parametrize("n_classes", [2, 4])
-def test_direct_probabilities_equal_scikit_learn(n_classes):
-    features = CompactTfidfVectorizer(ngram_range=(1, 2)).fit_transform(TRAIN * 3)
-    labels = np.array(["support", "opposition", "concern", "none"][:n_classes])
-    y = labels[np.arange(features.shape[0]) % n_classes]
-    model = CalibratedClassifierCV(LinearSVC(), cv=3, ensemble=False)
-    model.fit(features, y)
-    np.testing.assert_array_equal(
-        _predict_proba(model, features), model.predict_proba(features)
-    )
-    # any other classifier is asked directly
-    other = LogisticRegression().fit(features, y)
-    np.testing.assert_array_equal(
-        _predict_proba(other, features), other.predict_proba(features)
-    )

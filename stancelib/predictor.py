@@ -1,0 +1,353 @@
+"""StancePredictor: a fitted StanceClassifier reduced to what prediction needs.
+
+Predicting needs the target views (plain Python), each vectorizer's n-gram table and
+idf weights, and the linear classifier's weights and calibration: NumPy arrays. A
+:class:`StancePredictor` holds just those. It loads and predicts without importing
+scikit-learn, SciPy or pandas (importing scikit-learn alone takes a second or more),
+and without a pipeline's per-call input checks. Its probabilities are those of the
+classifier it was made from, to float rounding (``tests/test_predictor.py``).
+
+:meth:`StanceClassifier.predict_proba <stancelib.StanceClassifier.predict_proba>`
+itself goes through one, and :func:`~stancelib.load_default` returns one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._views import VIEWS, target_views
+from .data import pair_columns
+from .targets import normalize
+
+# with n_jobs, inputs longer than this are split between processes
+_PARALLEL_ROWS = 8000
+
+
+class _View:
+    """One vectorizer: which view it reads, its n-gram table and tf-idf settings."""
+
+    def __init__(self, vectorizer, column, kind, offset):
+        tfidf = vectorizer._tfidf
+        self.column = column
+        self.table = vectorizer._ngram_table(kind)
+        self.offset = offset
+        self.binary = vectorizer.binary
+        self.sublinear = tfidf.sublinear_tf
+        self.idf = np.asarray(tfidf.idf_, np.float64) if tfidf.use_idf else None
+        self.norm = tfidf.norm
+
+    def entries(self, docs):
+        """Return (row, column, value) of the tf-idf features of ``docs``."""
+        rows, columns, counts = self.table.entries(docs)
+        values = np.ones(len(counts)) if self.binary else counts.astype(np.float64)
+        if self.sublinear:
+            np.log(values, out=values)
+            values += 1.0
+        if self.idf is not None:
+            values *= self.idf[columns]
+        if self.norm is not None:
+            weights = values**2 if self.norm == "l2" else np.abs(values)
+            norms = np.bincount(rows, weights, minlength=len(docs)).astype(float)
+            if self.norm == "l2":
+                np.sqrt(norms, out=norms)
+            values /= norms[rows]
+        return rows, columns + self.offset, values
+
+
+class _Linear:
+    """A linear classifier's weights and how its scores become probabilities.
+
+    ``members`` are the calibrated classifiers of a ``CalibratedClassifierCV``
+    (sigmoid), whose probabilities are averaged, or one logistic regression
+    (``softmax`` or one-vs-rest); each member owns a slice of the weight columns.
+    """
+
+    def __init__(self, classifier):
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+
+        self.classes = np.asarray(classifier.classes_)
+        blocks, self.members = [], []
+        if isinstance(classifier, CalibratedClassifierCV):
+            for member in classifier.calibrated_classifiers_:
+                if member.method != "sigmoid" or not _is_linear(member.estimator):
+                    raise _NotLinear(classifier)
+                columns = np.searchsorted(self.classes, member.estimator.classes_)
+                a = np.array([c.a_ for c in member.calibrators], np.float64)
+                b = np.array([c.b_ for c in member.calibrators], np.float64)
+                self.members.append(("sigmoid", len(a), columns, a, b))
+                blocks.append(member.estimator)
+        elif type(classifier) is LogisticRegression:
+            multinomial = len(self.classes) > 2 and not _one_vs_rest(classifier)
+            kind = "softmax" if multinomial else "ovr"
+            width = np.atleast_2d(classifier.coef_).shape[0]
+            self.members.append((kind, width, None, None, None))
+            blocks.append(classifier)
+        else:
+            raise _NotLinear(classifier)
+        self.weights = np.hstack([np.atleast_2d(m.coef_).T for m in blocks])
+        self.weights = np.ascontiguousarray(self.weights, np.float64)
+        self.intercept = np.hstack([np.ravel(m.intercept_) for m in blocks])
+
+    def proba(self, rows, columns, values, n):
+        """Return the probabilities of ``n`` rows from their feature entries."""
+        scores = np.empty((n, self.weights.shape[1]))
+        for k in range(self.weights.shape[1]):
+            scores[:, k] = np.bincount(
+                rows, values * self.weights[columns, k], minlength=n
+            )
+        scores += self.intercept
+        proba = np.zeros((n, len(self.classes)))
+        start = 0
+        for kind, width, classes, a, b in self.members:
+            part = scores[:, start : start + width]
+            start += width
+            if kind == "sigmoid":
+                proba += _calibrated(part, classes, a, b, len(self.classes))
+            elif kind == "softmax":
+                part = np.exp(part - part.max(axis=1, keepdims=True))
+                proba += part / part.sum(axis=1, keepdims=True)
+            else:
+                proba += _one_vs_rest_proba(part)
+        proba /= len(self.members)
+        return proba
+
+
+class _NotLinear(ValueError):
+    def __init__(self, classifier):
+        super().__init__(
+            "a StancePredictor needs a linear classifier (LinearSVC, "
+            "LogisticRegression, SGDClassifier or RidgeClassifier, alone or in a "
+            "sigmoid CalibratedClassifierCV); the model's classifier is "
+            f"{type(classifier).__name__}."
+        )
+
+
+def _is_linear(estimator):
+    from sklearn.linear_model import LogisticRegression, RidgeClassifier, SGDClassifier
+    from sklearn.svm import LinearSVC
+
+    kinds = (LinearSVC, LogisticRegression, SGDClassifier, RidgeClassifier)
+    return type(estimator) in kinds
+
+
+def _one_vs_rest(logistic):
+    multi_class = getattr(logistic, "multi_class", "auto")
+    return multi_class == "ovr" or logistic.solver == "liblinear"
+
+
+def _expit(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _calibrated(scores, columns, a, b, n_classes):
+    """As scikit-learn's ``_CalibratedClassifier.predict_proba``, from the scores."""
+    proba = np.zeros((len(scores), n_classes))
+    if n_classes == 2:
+        columns = columns[:1] + 1
+    for k, column in enumerate(columns):
+        proba[:, column] = _expit(-(a[k] * scores[:, k] + b[k]))
+    if n_classes == 2:
+        proba[:, 0] = 1.0 - proba[:, 1]
+    else:
+        total = proba.sum(axis=1)[:, np.newaxis]
+        proba = np.divide(
+            proba, total, out=np.full_like(proba, 1 / n_classes), where=total != 0
+        )
+    proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+    return proba
+
+
+def _one_vs_rest_proba(scores):
+    """As scikit-learn's ``LinearClassifierMixin._predict_proba_lr``."""
+    proba = _expit(scores)
+    if proba.shape[1] == 1:
+        return np.hstack([1.0 - proba, proba])
+    return proba / proba.sum(axis=1, keepdims=True)
+
+
+class StancePredictor:
+    """A fitted :class:`~stancelib.StanceClassifier`, ready to predict fast.
+
+    It holds NumPy arrays only (n-gram tables, idf and classifier weights) and
+    predicts without scikit-learn: it loads in a fraction of the time a
+    ``StanceClassifier`` takes and gives the same probabilities. Make one with
+    :meth:`StanceClassifier.to_predictor <stancelib.StanceClassifier.to_predictor>`;
+    :func:`~stancelib.load_default` returns one.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Stance labels, in the order of ``predict_proba``'s columns.
+    n_jobs : int or None
+        Processes for inputs of more than 8,000 pairs (joblib); None means 1.
+    classifier : StanceClassifier
+        The model it was made from: the one of :func:`~stancelib.load_default`,
+        loaded on first access, or the one ``to_predictor`` was called on (kept in
+        this process only, not in a pickle).
+
+    Examples
+    --------
+    >>> from stancelib import StanceClassifier
+    >>> X = [("We welcome the accord.", "accord"),
+    ...      ("We reject the embargo.", "embargo")]
+    >>> model = StanceClassifier().fit(X, ["support", "opposition"])
+    >>> model.to_predictor().predict([("They reject the plan.", "the plan")]).tolist()
+    ['opposition']
+    """
+
+    def __init__(self, classifier):
+        self._from(classifier)
+
+    def _from(self, model):
+        from .classifier import CompactTfidfVectorizer
+
+        features = model.pipeline_.named_steps["features"]
+        context = model.pipeline_.named_steps["context"]
+        self.classes_ = np.asarray(model.classes_)
+        self.n_jobs = model.n_jobs
+        self.aliases = context.aliases
+        # models saved before mask_target existed always masked
+        self.mask_target = getattr(context, "mask_target", True)
+        self.views, offset = [], 0
+        for _, vectorizer, column in features.transformers_:
+            if vectorizer == "drop":
+                continue
+            fast = isinstance(vectorizer, CompactTfidfVectorizer)
+            kind = vectorizer._fast_kind() if fast else None
+            if kind is None or not vectorizer._ngram_table(kind).usable:
+                raise ValueError(
+                    "a StancePredictor needs the vectorizers of StanceClassifier; "
+                    f"the view {column!r} has {vectorizer!r:.60}."
+                )
+            self.views.append(_View(vectorizer, column, kind, offset))
+            offset += len(vectorizer.vocabulary_)
+        self.model = _Linear(model.pipeline_.named_steps["classifier"])
+        self.target_models = {
+            key: _Linear(m) for key, m in getattr(model, "target_models_", {}).items()
+        }
+        self._classifier = model
+        self._source = None
+
+    @property
+    def classifier(self):
+        if getattr(self, "_classifier", None) is None:
+            if self._source is None:
+                raise AttributeError(
+                    "this StancePredictor was unpickled without its classifier; keep "
+                    "the StanceClassifier it was made from to call explain or fit."
+                )
+            from .default import _load_private
+
+            self._classifier = _load_private(self._source)
+        return self._classifier
+
+    def predict(self, X):
+        """Predict the stance of each (text, target) pair.
+
+        Parameters
+        ----------
+        X : DataFrame with ``text`` and ``target`` columns, or sequence of pairs
+            The statements and their targets.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            The predicted stance labels.
+        """
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def predict_proba(self, X):
+        """Return the probability of each stance, columns in ``classes_`` order.
+
+        Parameters
+        ----------
+        X : DataFrame with ``text`` and ``target`` columns, or sequence of pairs
+            The statements and their targets.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Class probabilities.
+        """
+        texts, targets = pair_columns(X)
+        return in_parts(_proba_of, self, texts, targets, self.n_jobs)
+
+    def explain(self, X, top=5):
+        """The features that pushed each prediction: see
+        :meth:`StanceClassifier.explain <stancelib.StanceClassifier.explain>`."""
+        return self.classifier.explain(X, top=top)
+
+    def _proba(self, texts, targets):
+        views = dict(
+            zip(
+                VIEWS,
+                map(
+                    list,
+                    zip(
+                        *(
+                            target_views(text, target, self.aliases, self.mask_target)
+                            for text, target in zip(texts, targets)
+                        )
+                    ),
+                ),
+            )
+        )
+        n = len(texts)
+        if not n:
+            return np.zeros((0, len(self.classes_)))
+        parts = [view.entries(views[view.column]) for view in self.views]
+        rows, columns, values = (np.concatenate(p) for p in zip(*parts))
+        proba = self.model.proba(rows, columns, values, n)
+        if self.target_models:
+            keys = [normalize(t) for t in targets]
+            for key, model in self.target_models.items():
+                which = np.fromiter((k == key for k in keys), bool, n)
+                if not which.any():
+                    continue
+                picked = which[rows]
+                # renumber the chosen rows 0..m-1
+                renumber = np.cumsum(which) - 1
+                part = model.proba(
+                    renumber[rows[picked]],
+                    columns[picked],
+                    values[picked],
+                    int(which.sum()),
+                )
+                proba[which] = 0.0
+                proba[np.ix_(which, np.searchsorted(self.classes_, model.classes))] = (
+                    part
+                )
+        return proba
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_classifier"] = None  # a pickle stays free of scikit-learn
+        return state
+
+    def __repr__(self):
+        return f"StancePredictor(classes={self.classes_.tolist()})"
+
+
+def _proba_of(model, texts, targets):
+    """``model._proba`` of checked input, or of one part of it in a worker."""
+    return model._proba(texts, targets)
+
+
+def in_parts(function, model, texts, targets, n_jobs):
+    """Return ``function(model, texts, targets)``, computed in one part per process
+    when ``n_jobs`` allows and the input is long enough; the model is sent to each
+    process once."""
+    if n_jobs is None or n_jobs == 1 or len(texts) <= _PARALLEL_ROWS:
+        return function(model, texts, targets)
+    from joblib import Parallel, delayed, effective_n_jobs
+
+    workers = effective_n_jobs(n_jobs)
+    if workers < 2:
+        return function(model, texts, targets)
+    size = -(-len(texts) // workers)
+    parts = Parallel(n_jobs=workers)(
+        delayed(function)(model, texts[i : i + size], targets[i : i + size])
+        for i in range(0, len(texts), size)
+    )
+    return np.vstack(parts)

@@ -1,0 +1,140 @@
+"""A StancePredictor must give the probabilities of the classifier it was made from,
+without scikit-learn. (The pipeline's features are float32 and the predictor's
+float64: they agree to 1e-6, and on every predicted stance.)"""
+
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.svm import LinearSVC
+
+import stancelib
+from stancelib.classifier import _pipeline_proba
+from stancelib.predictor import StancePredictor
+
+UNSEEN = [
+    ("Tokyo firmly rejects the new tariffs on steel.", "the new tariffs on steel"),
+    ("Le ministre salue l'accord de Paris et rejette la taxe.", "la taxe"),
+    ("Le ministre salue l'accord de Paris et rejette la taxe.", "l'accord de Paris"),
+    ("The talks on the budget resume on Friday.", "the budget"),
+    ("No mention here at all.", "the embargo"),
+    ("", "the embargo"),
+    ("The new trade accord, the new trade accord!", "the new trade accord"),
+    ("Nous sommes inquiets: the drought plan, the drought plan.", "the drought plan"),
+]
+
+CLASSIFIERS = {
+    "default": None,
+    "calibrated, ensemble": CalibratedClassifierCV(
+        LinearSVC(random_state=0), cv=3, ensemble=True
+    ),
+    "calibrated logistic": CalibratedClassifierCV(LogisticRegression(), cv=3),
+    "calibrated SGD": CalibratedClassifierCV(SGDClassifier(random_state=0), cv=3),
+    "logistic, multinomial": LogisticRegression(C=10.0, max_iter=1000),
+    "logistic, newton-cg": LogisticRegression(solver="newton-cg", C=10.0),
+}
+
+
+def _expected(model, pairs):
+    texts, targets = zip(*pairs)
+    return _pipeline_proba(model, list(texts), list(targets))
+
+
+@pytest.mark.parametrize("name", CLASSIFIERS)
+def test_predictor_gives_the_pipelines_probabilities(pairs, name):
+    X, y = pairs[["text", "target"]], pairs["stance"]
+    model = stancelib.StanceClassifier(estimator=CLASSIFIERS[name]).fit(X, y)
+    predictor = model.to_predictor()
+    for batch in (UNSEEN, list(zip(X["text"], X["target"]))):
+        expected = _expected(model, batch)
+        got = predictor.predict_proba(batch)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+        assert (got.argmax(axis=1) == expected.argmax(axis=1)).all()
+        # what the classifier's own predict_proba returns
+        np.testing.assert_array_equal(model.predict_proba(batch), got)
+
+
+def test_binary_models_and_per_target_models(pairs):
+    X, y = pairs[["text", "target"]], pairs["stance"]
+    two = y.isin(["support", "opposition"])
+    binary = stancelib.StanceClassifier(
+        estimator=LogisticRegression(solver="liblinear")
+    ).fit(X[two], y[two])
+    np.testing.assert_allclose(
+        binary.to_predictor().predict_proba(UNSEEN),
+        _expected(binary, UNSEEN),
+        rtol=0,
+        atol=1e-6,
+    )
+    many = X.assign(target="the accord").sample(frac=3, replace=True, random_state=0)
+    labels = np.resize(y.to_numpy(), len(many))
+    both = list(zip(many["text"], many["target"])) + UNSEEN
+    model = stancelib.StanceClassifier(per_target=True).fit(many, labels)
+    assert "the accord" in model.target_models_
+    np.testing.assert_allclose(
+        model.to_predictor().predict_proba(both),
+        _expected(model, both),
+        rtol=0,
+        atol=1e-6,
+    )
+
+
+def test_classifiers_that_are_not_linear_use_the_pipeline(pairs):
+    X, y = pairs[["text", "target"]], pairs["stance"]
+    forest = RandomForestClassifier(n_estimators=5, random_state=0)
+    model = stancelib.StanceClassifier(estimator=forest).fit(X, y)
+    with pytest.raises(ValueError, match="RandomForestClassifier"):
+        model.to_predictor()
+    proba = model.predict_proba(UNSEEN)
+    np.testing.assert_array_equal(proba, _expected(model, UNSEEN))
+
+
+def test_a_pickled_predictor_needs_no_scikit_learn(fitted, tmp_path):
+    path = tmp_path / "model.predictor"
+    path.write_bytes(pickle.dumps(fitted.to_predictor()))
+    expected = fitted.predict(UNSEEN).tolist()
+    code = (
+        "import pickle, sys\n"
+        f"p = pickle.loads(open({str(path)!r}, 'rb').read())\n"
+        f"print(p.predict({UNSEEN!r}).tolist())\n"
+        "heavy = [m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    predicted, heavy = out.stdout.strip().splitlines()
+    assert predicted == str(expected)
+    assert heavy == "[]"
+
+
+def test_explain_needs_the_classifier(fitted):
+    predictor = fitted.to_predictor()
+    why = predictor.explain(UNSEEN[:1], top=2)
+    assert why.equals(fitted.explain(UNSEEN[:1], top=2))
+    unpickled = pickle.loads(pickle.dumps(predictor))
+    with pytest.raises(AttributeError, match="without its classifier"):
+        unpickled.explain(UNSEEN[:1])
+
+
+def test_predictor_checks_its_input(fitted):
+    predictor = fitted.to_predictor()
+    with pytest.raises(TypeError, match="row 0: 'target' must be a string"):
+        predictor.predict([("a sentence", None)])
+    with pytest.raises(ValueError, match="empty"):
+        predictor.predict([])
+
+
+def test_load_default_returns_a_predictor(default_model):
+    assert isinstance(default_model, StancePredictor)
+    assert isinstance(default_model.classifier, stancelib.StanceClassifier)
+    pairs = [("Both sides reject the sanctions.", "the sanctions")]
+    np.testing.assert_array_equal(
+        default_model.predict_proba(pairs),
+        default_model.classifier.predict_proba(pairs),
+    )
