@@ -319,8 +319,9 @@ class NgramTable:
         if self.lowercase:
             docs = [doc.lower() for doc in docs]
         split = [doc.split() for doc in docs]
-        index = {}
-        seen = [index.setdefault(w, len(index)) for w in chain.from_iterable(split)]
+        flat = list(chain.from_iterable(split))
+        index = {word: i for i, word in enumerate(dict.fromkeys(flat))}
+        seen = list(map(index.__getitem__, flat))
         segments = _Segments(list(index), "char_wb", lowercase=False)
         ids = self._char_ids(segments.units)
         word_rows, keys = _windows(ids, segments, self.base, self.ngram_range, True)

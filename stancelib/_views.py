@@ -274,6 +274,7 @@ def cue_class(token: str) -> str | None:
 
 
 _CUE_CACHE: dict[str, str | None] = {"TGT": None}
+_UNKNOWN = object()
 _CUE_CACHE_SIZE = 200_000
 _BOUNDARIES = BOUNDARY_PUNCT | BOUNDARY_WORDS
 
@@ -379,7 +380,9 @@ def _cue_tokens(tokens, first, lo=0, hi=None, negated=None) -> list[str]:
     out, governor = [], None
     cache = _CUE_CACHE
     for i, tok in enumerate(tokens):
-        cls = cache[tok] if tok in cache else cue_class(tok)
+        cls = cache.get(tok, _UNKNOWN)
+        if cls is _UNKNOWN:
+            cls = cue_class(tok)
         if cls is None:
             continue
         if first is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._ngrams import _BLOCK
 from ._views import VIEWS, target_views
 from .data import pair_columns
 from .targets import normalize
@@ -89,13 +90,15 @@ class _Linear:
         self.weights = np.ascontiguousarray(self.weights, np.float64)
         self.intercept = np.hstack([np.ravel(m.intercept_) for m in blocks])
 
-    def proba(self, rows, columns, values, n):
-        """Return the probabilities of ``n`` rows from their feature entries."""
-        scores = np.empty((n, self.weights.shape[1]))
-        for k in range(self.weights.shape[1]):
-            scores[:, k] = np.bincount(
-                rows, values * self.weights[columns, k], minlength=n
-            )
+    def proba(self, parts, n):
+        """Return the probabilities of ``n`` rows from their feature entries: one
+        (row, column, value) triple of arrays per view, rows ascending."""
+        scores = np.zeros((n, self.weights.shape[1]))
+        for rows, columns, values in parts:
+            if len(rows):
+                contributions = self.weights[columns] * values[:, np.newaxis]
+                starts = np.flatnonzero(np.diff(rows, prepend=-1))
+                scores[rows[starts]] += np.add.reduceat(contributions, starts)
         scores += self.intercept
         proba = np.zeros((n, len(self.classes)))
         start = 0
@@ -279,6 +282,13 @@ class StancePredictor:
         return self.classifier.explain(X, top=top)
 
     def _proba(self, texts, targets):
+        proba = np.empty((len(texts), len(self.classes_)))
+        for i in range(0, len(texts), _BLOCK):
+            part = slice(i, i + _BLOCK)
+            proba[part] = self._block_proba(texts[part], targets[part])
+        return proba
+
+    def _block_proba(self, texts, targets):
         views = dict(
             zip(
                 VIEWS,
@@ -294,26 +304,21 @@ class StancePredictor:
             )
         )
         n = len(texts)
-        if not n:
-            return np.zeros((0, len(self.classes_)))
         parts = [view.entries(views[view.column]) for view in self.views]
-        rows, columns, values = (np.concatenate(p) for p in zip(*parts))
-        proba = self.model.proba(rows, columns, values, n)
+        proba = self.model.proba(parts, n)
         if self.target_models:
             keys = [normalize(t) for t in targets]
             for key, model in self.target_models.items():
                 which = np.fromiter((k == key for k in keys), bool, n)
                 if not which.any():
                     continue
-                picked = which[rows]
-                # renumber the chosen rows 0..m-1
+                # the chosen rows' entries, the rows renumbered 0..m-1
                 renumber = np.cumsum(which) - 1
-                part = model.proba(
-                    renumber[rows[picked]],
-                    columns[picked],
-                    values[picked],
-                    int(which.sum()),
-                )
+                picked = []
+                for rows, columns, values in parts:
+                    keep = which[rows]
+                    picked.append((renumber[rows[keep]], columns[keep], values[keep]))
+                part = model.proba(picked, int(which.sum()))
                 proba[which] = 0.0
                 proba[np.ix_(which, np.searchsorted(self.classes_, model.classes))] = (
                     part
