@@ -39,13 +39,14 @@ def default_estimator(smallest_class=3, n_jobs=None):
     stance; with fewer (``smallest_class < 3``), a balanced logistic regression.
     ``n_jobs`` processes fit the calibration folds. The SVM's coordinate descent
     visits rows in a seeded order, so a model is the same each time it is trained, and
-    stops at a tolerance of 1e-3: the same cross-validated scores on the corpus as
-    scikit-learn's 1e-4, in a fifth less time.
+    stops at a tolerance of 1e-2: the same cross-validated scores on the corpus as
+    scikit-learn's 1e-4 (grouped 3-fold macro-F1 on ``train``, equal fold by fold at
+    tolerances 1e-3, 3e-3 and 1e-2), in 40 % less time.
     """
     if smallest_class < 3:
         return LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
     return CalibratedClassifierCV(
-        LinearSVC(C=0.5, class_weight="balanced", random_state=0, tol=1e-3),
+        LinearSVC(C=0.5, class_weight="balanced", random_state=0, tol=1e-2),
         cv=3,
         ensemble=False,
         n_jobs=n_jobs,
