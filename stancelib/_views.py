@@ -325,6 +325,18 @@ def target_views(
     return sentence, clause, " ".join(cues), normalize(target)
 
 
+def views_of(texts, targets, aliases=None, mask: bool = True) -> dict[str, list[str]]:
+    """Return the views of many pairs: for each name of :data:`VIEWS`, one text a pair.
+
+    Examples
+    --------
+    >>> views_of(["We reject the embargo."], ["the embargo"])["clause"]
+    ['we reject TGT']
+    """
+    views = zip(*(target_views(a, b, aliases, mask) for a, b in zip(texts, targets)))
+    return dict(zip(VIEWS, map(list, views)))
+
+
 def _mask_mentions(folded: str, spans) -> tuple[list[str], int]:
     """Tokenize ``folded``; each run of tokens touching a mention becomes one ``TGT``.
 

@@ -20,8 +20,9 @@ from sklearn.utils.sparsefuncs_fast import (
 from sklearn.utils.validation import check_is_fitted
 
 from ._ngrams import NgramTable, fast_kind, fit_counts
+from ._views import views_of
 from .data import check_pairs, check_stances, pair_columns
-from .features import VIEWS, TargetContext, target_views
+from .features import TargetContext
 from .predictor import StancePredictor, in_parts
 from .targets import normalize
 
@@ -482,20 +483,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         aliases = context.aliases
         # models saved before mask_target existed always masked
         mask = getattr(context, "mask_target", True)
-        views = dict(
-            zip(
-                VIEWS,
-                map(
-                    list,
-                    zip(
-                        *(
-                            target_views(text, target, aliases, mask)
-                            for text, target in zip(texts, targets)
-                        )
-                    ),
-                ),
-            )
-        )
+        views = views_of(texts, targets, aliases, mask)
         blocks = [
             vectorizer._direct_transform(views[column])
             if isinstance(vectorizer, CompactTfidfVectorizer)

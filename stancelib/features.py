@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ._views import CUES, NEGATIONS, VIEWS, cue_class, target_views
+from ._views import CUES, NEGATIONS, VIEWS, cue_class, target_views, views_of
 from .data import check_pairs
 
-__all__ = ["CUES", "NEGATIONS", "VIEWS", "TargetContext", "cue_class", "target_views"]
+__all__ = [
+    "CUES",
+    "NEGATIONS",
+    "VIEWS",
+    "TargetContext",
+    "cue_class",
+    "target_views",
+    "views_of",
+]
 
 
 class TargetContext(TransformerMixin, BaseEstimator):
@@ -40,11 +48,12 @@ class TargetContext(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         pairs = check_pairs(X)
-        aliases, mask = self.aliases, self.mask_target
-        views = [
-            target_views(text, target, aliases, mask)
-            for text, target in zip(pairs["text"].tolist(), pairs["target"].tolist())
-        ]
+        views = views_of(
+            pairs["text"].tolist(),
+            pairs["target"].tolist(),
+            self.aliases,
+            self.mask_target,
+        )
         import pandas as pd
 
         return pd.DataFrame(views, columns=list(VIEWS))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._ngrams import _BLOCK
-from ._views import VIEWS, target_views
+from ._views import views_of
 from .data import pair_columns
 from .targets import normalize
 
@@ -199,10 +199,7 @@ class StancePredictor:
     ['opposition']
     """
 
-    def __init__(self, classifier):
-        self._from(classifier)
-
-    def _from(self, model):
+    def __init__(self, model):
         from .classifier import CompactTfidfVectorizer
 
         features = model.pipeline_.named_steps["features"]
@@ -234,6 +231,7 @@ class StancePredictor:
 
     @property
     def classifier(self):
+        """The :class:`~stancelib.StanceClassifier` this predictor was made from."""
         if getattr(self, "_classifier", None) is None:
             if self._source is None:
                 raise AttributeError(
@@ -289,20 +287,7 @@ class StancePredictor:
         return proba
 
     def _block_proba(self, texts, targets):
-        views = dict(
-            zip(
-                VIEWS,
-                map(
-                    list,
-                    zip(
-                        *(
-                            target_views(text, target, self.aliases, self.mask_target)
-                            for text, target in zip(texts, targets)
-                        )
-                    ),
-                ),
-            )
-        )
+        views = views_of(texts, targets, self.aliases, self.mask_target)
         n = len(texts)
         parts = [view.entries(views[view.column]) for view in self.views]
         proba = self.model.proba(parts, n)
