@@ -62,6 +62,7 @@ def test_only_the_newest_builds_are_kept(tmp_path):
         path = tmp_path / f"default-0.0.{i}-{i:016x}.joblib"
         path.write_bytes(b"x")
         metadata_path(path).write_text("{}")
+        default.predictor_path(path).write_bytes(b"x")
         os.utime(path, (1_000_000 + i, 1_000_000 + i))
         old.append(path)
     current = tmp_path / "default-9.9.9-ffffffffffffffff.joblib"
@@ -70,3 +71,5 @@ def test_only_the_newest_builds_are_kept(tmp_path):
     kept = sorted(p.name for p in tmp_path.glob("default-*.joblib"))
     assert kept == sorted([current.name, old[4].name, old[3].name])
     assert not metadata_path(old[0]).exists() and metadata_path(old[4]).exists()
+    assert not default.predictor_path(old[0]).exists()
+    assert default.predictor_path(old[4]).exists()
