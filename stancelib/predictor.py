@@ -140,7 +140,9 @@ def _one_vs_rest(logistic):
 
 
 def _expit(x):
-    return 1.0 / (1.0 + np.exp(-x))
+    """The logistic function; exp overflows to inf for very negative x, giving 0."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-x))
 
 
 def _calibrated(scores, columns, a, b, n_classes):

@@ -138,3 +138,13 @@ def test_load_default_returns_a_predictor(default_model):
         default_model.predict_proba(pairs),
         default_model.classifier.predict_proba(pairs),
     )
+
+
+def test_extreme_scores_give_probabilities_without_warnings():
+    import warnings
+
+    from stancelib.predictor import _expit
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(_expit(np.array([-1e4, 0.0, 1e4])), [0, 0.5, 1])
