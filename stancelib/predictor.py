@@ -234,7 +234,7 @@ class StancePredictor:
     @property
     def classifier(self):
         """The :class:`~stancelib.StanceClassifier` this predictor was made from."""
-        if getattr(self, "_classifier", None) is None:
+        if self._classifier is None:
             if self._source is None:
                 raise AttributeError(
                     "this StancePredictor was unpickled without its classifier; keep "
@@ -294,11 +294,16 @@ class StancePredictor:
         parts = [view.entries(views[view.column]) for view in self.views]
         proba = self.model.proba(parts, n)
         if self.target_models:
-            keys = [normalize(t) for t in targets]
-            for key, model in self.target_models.items():
-                which = np.fromiter((k == key for k in keys), bool, n)
-                if not which.any():
-                    continue
+            # the rows of each target that has a model of its own, in one pass
+            rows_of = {}
+            for i, target in enumerate(targets):
+                key = normalize(target)
+                if key in self.target_models:
+                    rows_of.setdefault(key, []).append(i)
+            for key, chosen in rows_of.items():
+                model = self.target_models[key]
+                which = np.zeros(n, bool)
+                which[chosen] = True
                 # the chosen rows' entries, the rows renumbered 0..m-1
                 renumber = np.cumsum(which) - 1
                 picked = []
