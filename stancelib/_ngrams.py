@@ -84,6 +84,19 @@ class _Segments:
         self.n_docs = len(docs)
 
 
+def _distinct_words(docs, lowercase):
+    """Return the distinct whitespace-separated words of ``docs`` (in order of first
+    occurrence), the index of each occurrence among them, and the words per doc."""
+    if lowercase:
+        docs = [doc.lower() for doc in docs]
+    split = [doc.split() for doc in docs]
+    flat = list(chain.from_iterable(split))
+    index = {word: i for i, word in enumerate(dict.fromkeys(flat))}
+    seen = np.fromiter(map(index.__getitem__, flat), np.int64, len(flat))
+    per_doc = np.fromiter(map(len, split), np.int64, len(split))
+    return list(index), seen, per_doc
+
+
 class _Words:
     """The words of a block of documents, for ``char_wb``: each distinct word once.
 
@@ -95,17 +108,12 @@ class _Words:
     def __init__(self, docs, lowercase):
         from scipy import sparse
 
-        if lowercase:
-            docs = [doc.lower() for doc in docs]
-        split = [doc.split() for doc in docs]
-        index = {}
-        seen = [index.setdefault(w, len(index)) for w in chain.from_iterable(split)]
-        self.unique = list(index)
+        self.unique, seen, per_doc = _distinct_words(docs, lowercase)
         indptr = np.zeros(len(docs) + 1, np.int64)
-        np.cumsum(np.fromiter(map(len, split), np.int64, len(split)), out=indptr[1:])
+        np.cumsum(per_doc, out=indptr[1:])
         self.occurrences = sparse.csr_matrix(
-            (np.ones(len(seen), np.float32), np.array(seen, np.int64), indptr),
-            shape=(len(docs), len(index)),
+            (np.ones(len(seen), np.float32), seen, indptr),
+            shape=(len(docs), len(self.unique)),
         )
         self.occurrences.sum_duplicates()
         self.segments = _Segments(self.unique, "char_wb", lowercase=False)
@@ -192,19 +200,22 @@ class _KeyIndex:
         return values
 
 
-def _csr(rows, columns, shape, dtype):
-    """Return the count matrix of (row, column) occurrences; rows come sorted."""
+def _csr(rows, columns, shape, dtype, counts=None):
+    """Return the count matrix of (row, column) entries; rows come sorted.
+
+    Without ``counts``, each entry is one occurrence (repeated entries add up).
+    """
     from scipy import sparse
 
     indptr = np.zeros(shape[0] + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
     index = np.int32 if max(indptr[-1], shape[1]) < 2**31 else np.int64
-    counts = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=dtype), columns.astype(index), indptr.astype(index)),
-        shape=shape,
+    data = np.ones(len(rows), dtype) if counts is None else counts.astype(dtype)
+    matrix = sparse.csr_matrix(
+        (data, columns.astype(index), indptr.astype(index)), shape=shape
     )
-    counts.sum_duplicates()
-    return counts
+    matrix.sum_duplicates()
+    return matrix
 
 
 class NgramTable:
@@ -270,16 +281,8 @@ class NgramTable:
 
     def counts(self, docs, dtype):
         """Return the (n_docs, n_features) count matrix of ``docs``."""
-        from scipy import sparse
-
         rows, columns, counts = self.entries(docs)
-        indptr = np.zeros(len(docs) + 1, np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(docs)), out=indptr[1:])
-        index = np.int32 if max(len(rows), self.n_features) < 2**31 else np.int64
-        return sparse.csr_matrix(
-            (counts.astype(dtype), columns.astype(index), indptr.astype(index)),
-            shape=(len(docs), self.n_features),
-        )
+        return _csr(rows, columns, (len(docs), self.n_features), dtype, counts)
 
     def entries(self, docs):
         """Return the nonzero counts of ``docs`` as (row, column, count) arrays.
@@ -316,30 +319,22 @@ class NgramTable:
         The n-grams of each distinct word are found once, then repeated for each of
         the word's occurrences.
         """
-        if self.lowercase:
-            docs = [doc.lower() for doc in docs]
-        split = [doc.split() for doc in docs]
-        flat = list(chain.from_iterable(split))
-        index = {word: i for i, word in enumerate(dict.fromkeys(flat))}
-        seen = list(map(index.__getitem__, flat))
-        segments = _Segments(list(index), "char_wb", lowercase=False)
+        unique, words, per_doc = _distinct_words(docs, self.lowercase)
+        segments = _Segments(unique, "char_wb", lowercase=False)
         ids = self._char_ids(segments.units)
         word_rows, keys = _windows(ids, segments, self.base, self.ngram_range, True)
         columns = self.index.get(keys)
         found = columns >= 0
         word_rows, columns = word_rows[found], columns[found]
         # columns[start[w] : start[w] + per_word[w]] are the n-grams of word w
-        per_word = np.bincount(word_rows, minlength=len(index))
+        per_word = np.bincount(word_rows, minlength=len(unique))
         start = np.cumsum(per_word) - per_word
-        words = np.array(seen, np.int64)
         lengths = per_word[words]
         ends = np.cumsum(lengths)
         gather = np.arange(ends[-1] if len(ends) else 0) - np.repeat(
             ends - lengths - start[words], lengths
         )
-        docs_of_words = np.repeat(
-            np.arange(len(docs)), np.fromiter(map(len, split), np.int64, len(split))
-        )
+        docs_of_words = np.repeat(np.arange(len(docs)), per_doc)
         return np.repeat(docs_of_words, lengths), columns[gather]
 
 
