@@ -311,26 +311,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                     "sentence",
                 )
             )
-        if self.clause_ngram_range is not None:
-            blocks.append(
-                (
-                    "clause",
-                    CompactTfidfVectorizer(
-                        ngram_range=self.clause_ngram_range, **tfidf
-                    ),
-                    "clause",
-                )
-            )
-        if self.target_ngram_range is not None:
-            blocks.append(
-                (
-                    "target",
-                    CompactTfidfVectorizer(
-                        ngram_range=self.target_ngram_range, **tfidf
-                    ),
-                    "target",
-                )
-            )
+        # word n-grams of the clause and target views, each named after its view
+        for view, ngram_range in (
+            ("clause", self.clause_ngram_range),
+            ("target", self.target_ngram_range),
+        ):
+            if ngram_range is not None:
+                vectorizer = CompactTfidfVectorizer(ngram_range=ngram_range, **tfidf)
+                blocks.append((view, vectorizer, view))
         if self.use_cues:
             blocks.append(
                 (
