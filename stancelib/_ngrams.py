@@ -6,8 +6,11 @@ stancelib spent classifying. Here each document's units (characters, or word tok
 become small integer ids, and an n-gram of length ``l`` becomes the integer whose
 base-``B`` digits are its ids, computed for all positions of a block of documents at
 once. The vocabulary is a hash map of such integers (:class:`_KeyIndex`), looked up for
-all n-grams in one go. The counts are those of scikit-learn's analyzer, term for term
-(``tests/test_ngrams.py`` checks it on awkward text).
+all n-grams in one go, and the counts are a SciPy sparse matrix. Character n-grams
+are found once per distinct word of a block: a document's counts are the sparse
+product of its word occurrences and its words' counts. The counts are those of
+scikit-learn's analyzer, term for term (``tests/test_ngrams.py`` checks it on awkward
+text).
 
 Only the settings whose analyzer this reproduces exactly are handled (see
 :func:`fast_kind`); for any other, or when the codes would not fit in 64 bits (an
@@ -102,7 +105,8 @@ class _Words:
 
     A word's character n-grams are the same wherever it occurs, so they are found
     for each distinct word (``segments``, one word per segment) and the documents'
-    counts are ``occurrences`` (documents x distinct words) times the words' counts.
+    counts are ``occurrences`` (documents x distinct words) times the words' counts:
+    one sparse product, with no list of every n-gram occurrence of every document.
     """
 
     def __init__(self, docs, lowercase):
@@ -118,10 +122,11 @@ class _Words:
         self.occurrences.sum_duplicates()
         self.segments = _Segments(self.unique, "char_wb", lowercase=False)
 
-    def counts(self, word_counts, dtype):
+    def counts(self, word_counts, dtype, sort=True):
         """Return the documents' counts from each distinct word's counts."""
         counts = (self.occurrences @ word_counts).astype(dtype, copy=False)
-        counts.sort_indices()
+        if sort:
+            counts.sort_indices()
         return counts
 
 
@@ -200,17 +205,14 @@ class _KeyIndex:
         return values
 
 
-def _csr(rows, columns, shape, dtype, counts=None):
-    """Return the count matrix of (row, column) entries; rows come sorted.
-
-    Without ``counts``, each entry is one occurrence (repeated entries add up).
-    """
+def _csr(rows, columns, shape, dtype):
+    """Return the count matrix of (row, column) occurrences; rows come sorted."""
     from scipy import sparse
 
     indptr = np.zeros(shape[0] + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
     index = np.int32 if max(indptr[-1], shape[1]) < 2**31 else np.int64
-    data = np.ones(len(rows), dtype) if counts is None else counts.astype(dtype)
+    data = np.ones(len(rows), dtype)
     matrix = sparse.csr_matrix(
         (data, columns.astype(index), indptr.astype(index)), shape=shape
     )
@@ -279,63 +281,41 @@ class NgramTable:
     def _word_ids(self, units):
         return np.fromiter(map(self.tokens.get, units, repeat(0)), np.int64, len(units))
 
-    def counts(self, docs, dtype):
-        """Return the (n_docs, n_features) count matrix of ``docs``."""
-        rows, columns, counts = self.entries(docs)
-        return _csr(rows, columns, (len(docs), self.n_features), dtype, counts)
+    def counts(self, docs, dtype, sort=True):
+        """Return the (n_docs, n_features) count matrix of ``docs`` (CSR).
 
-    def entries(self, docs):
-        """Return the nonzero counts of ``docs`` as (row, column, count) arrays.
-
-        Rows ascend, and columns ascend within a row: the entries of the CSR count
-        matrix, in order, computed with numpy alone.
+        With ``sort=False`` the columns of a row may come in any order, which
+        sparse products do not mind; sorting them costs time.
         """
-        parts = [
-            self._entries(docs[i : i + _BLOCK], i) for i in range(0, len(docs), _BLOCK)
-        ]
-        if len(parts) == 1:
-            return parts[0]
-        empty = np.zeros(0, np.int64)
-        return tuple(np.concatenate(p) for p in zip(*parts)) if parts else (empty,) * 3
+        from scipy import sparse
 
-    def _entries(self, docs, first_row):
-        if self.kind == "char_wb":
-            rows, columns = self._char_occurrences(docs)
-        else:
+        blocks = [
+            self._block_counts(docs[i : i + _BLOCK], dtype, sort)
+            for i in range(0, len(docs), _BLOCK)
+        ]
+        if len(blocks) == 1:
+            return blocks[0]
+        if not blocks:
+            return sparse.csr_matrix((0, self.n_features), dtype=dtype)
+        return sparse.vstack(blocks, format="csr")
+
+    def _block_counts(self, docs, dtype, sort):
+        if self.kind != "char_wb":
             segments = _Segments(docs, self.kind, self.lowercase)
             ids = self._word_ids(segments.units)
-            rows, keys = _windows(ids, segments, self.base, self.ngram_range, False)
-            columns = self.index.get(keys)
-            found = columns >= 0
-            rows, columns = rows[found], columns[found]
-        # one entry per (row, column), with its count
-        keys, counts = np.unique(rows * self.n_features + columns, return_counts=True)
-        rows, columns = np.divmod(keys, self.n_features)
-        return rows + first_row, columns, counts
+            return self._segment_counts(segments, ids, dtype, False)
+        words = _Words(docs, self.lowercase)
+        ids = self._char_ids(words.segments.units)
+        per_word = self._segment_counts(words.segments, ids, np.float32, True)
+        return words.counts(per_word, dtype, sort)
 
-    def _char_occurrences(self, docs):
-        """Return (document, column) of each char n-gram occurrence of ``docs``.
-
-        The n-grams of each distinct word are found once, then repeated for each of
-        the word's occurrences.
-        """
-        unique, words, per_doc = _distinct_words(docs, self.lowercase)
-        segments = _Segments(unique, "char_wb", lowercase=False)
-        ids = self._char_ids(segments.units)
-        word_rows, keys = _windows(ids, segments, self.base, self.ngram_range, True)
+    def _segment_counts(self, segments, ids, dtype, short):
+        """Return the count matrix of the documents of ``segments``."""
+        rows, keys = _windows(ids, segments, self.base, self.ngram_range, short)
         columns = self.index.get(keys)
         found = columns >= 0
-        word_rows, columns = word_rows[found], columns[found]
-        # columns[start[w] : start[w] + per_word[w]] are the n-grams of word w
-        per_word = np.bincount(word_rows, minlength=len(unique))
-        start = np.cumsum(per_word) - per_word
-        lengths = per_word[words]
-        ends = np.cumsum(lengths)
-        gather = np.arange(ends[-1] if len(ends) else 0) - np.repeat(
-            ends - lengths - start[words], lengths
-        )
-        docs_of_words = np.repeat(np.arange(len(docs)), per_doc)
-        return np.repeat(docs_of_words, lengths), columns[gather]
+        shape = (segments.n_docs, self.n_features)
+        return _csr(rows[found], columns[found], shape, dtype)
 
 
 def fit_counts(docs, kind, ngram_range, lowercase, dtype):

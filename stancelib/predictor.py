@@ -3,8 +3,9 @@
 Predicting needs the target views (plain Python), each vectorizer's n-gram table and
 idf weights, and the linear classifier's weights and calibration: NumPy arrays. A
 :class:`StancePredictor` holds just those. It loads and predicts without importing
-scikit-learn, SciPy or pandas (importing scikit-learn alone takes a second or more),
-and without a pipeline's per-call input checks. Its probabilities are those of the
+scikit-learn or pandas (importing scikit-learn alone takes a second or more), and
+without a pipeline's per-call input checks; the n-gram counts and the scores are
+SciPy sparse products. Its probabilities are those of the
 classifier it was made from, to float rounding (``tests/test_predictor.py``).
 
 :meth:`StanceClassifier.predict_proba <stancelib.StanceClassifier.predict_proba>`
@@ -37,22 +38,27 @@ class _View:
         self.idf = np.asarray(tfidf.idf_, np.float64) if tfidf.use_idf else None
         self.norm = tfidf.norm
 
-    def entries(self, docs):
-        """Return (row, column, value) of the tf-idf features of ``docs``."""
-        rows, columns, counts = self.table.entries(docs)
-        values = np.ones(len(counts)) if self.binary else counts.astype(np.float64)
+    def features(self, docs):
+        """Return the tf-idf features of ``docs`` (CSR, columns of a row in any
+        order), as the vectorizer's ``transform`` computes them."""
+        X = self.table.counts(docs, np.float64, sort=False)
+        values = X.data
+        if self.binary:
+            values.fill(1.0)
         if self.sublinear:
             np.log(values, out=values)
             values += 1.0
         if self.idf is not None:
-            values *= self.idf[columns]
+            values *= self.idf[X.indices]
         if self.norm is not None:
+            rows = np.repeat(np.arange(len(docs)), np.diff(X.indptr))
             weights = values**2 if self.norm == "l2" else np.abs(values)
+            # (bincount of nothing is of ints)
             norms = np.bincount(rows, weights, minlength=len(docs)).astype(float)
             if self.norm == "l2":
                 np.sqrt(norms, out=norms)
             values /= norms[rows]
-        return rows, columns + self.offset, values
+        return X
 
 
 class _Linear:
@@ -91,14 +97,11 @@ class _Linear:
         self.intercept = np.hstack([np.ravel(m.intercept_) for m in blocks])
 
     def proba(self, parts, n):
-        """Return the probabilities of ``n`` rows from their feature entries: one
-        (row, column, value) triple of arrays per view, rows ascending."""
+        """Return the probabilities of ``n`` rows from their features: one
+        (first column, sparse matrix) pair per view."""
         scores = np.zeros((n, self.weights.shape[1]))
-        for rows, columns, values in parts:
-            if len(rows):
-                contributions = self.weights[columns] * values[:, np.newaxis]
-                starts = np.flatnonzero(np.diff(rows, prepend=-1))
-                scores[rows[starts]] += np.add.reduceat(contributions, starts)
+        for offset, X in parts:
+            scores += X @ self.weights[offset : offset + X.shape[1]]
         scores += self.intercept
         proba = np.zeros((n, len(self.classes)))
         start = 0
@@ -175,7 +178,7 @@ class StancePredictor:
     """A fitted :class:`~stancelib.StanceClassifier`, ready to predict fast.
 
     It holds NumPy arrays only (n-gram tables, idf and classifier weights) and
-    predicts without scikit-learn: it loads in a fraction of the time a
+    predicts without scikit-learn or pandas: it loads in a fraction of the time a
     ``StanceClassifier`` takes and gives the same probabilities. Make one with
     :meth:`StanceClassifier.to_predictor <stancelib.StanceClassifier.to_predictor>`;
     :func:`~stancelib.load_default` returns one.
@@ -290,9 +293,8 @@ class StancePredictor:
 
     def _block_proba(self, texts, targets):
         views = views_of(texts, targets, self.aliases, self.mask_target)
-        n = len(texts)
-        parts = [view.entries(views[view.column]) for view in self.views]
-        proba = self.model.proba(parts, n)
+        parts = [(v.offset, v.features(views[v.column])) for v in self.views]
+        proba = self.model.proba(parts, len(texts))
         if self.target_models:
             # the rows of each target that has a model of its own, in one pass
             rows_of = {}
@@ -302,19 +304,11 @@ class StancePredictor:
                     rows_of.setdefault(key, []).append(i)
             for key, chosen in rows_of.items():
                 model = self.target_models[key]
-                which = np.zeros(n, bool)
-                which[chosen] = True
-                # the chosen rows' entries, the rows renumbered 0..m-1
-                renumber = np.cumsum(which) - 1
-                picked = []
-                for rows, columns, values in parts:
-                    keep = which[rows]
-                    picked.append((renumber[rows[keep]], columns[keep], values[keep]))
-                part = model.proba(picked, int(which.sum()))
-                proba[which] = 0.0
-                proba[np.ix_(which, np.searchsorted(self.classes_, model.classes))] = (
-                    part
-                )
+                picked = [(offset, X[chosen]) for offset, X in parts]
+                part = model.proba(picked, len(chosen))
+                proba[chosen] = 0.0
+                columns = np.searchsorted(self.classes_, model.classes)
+                proba[np.ix_(chosen, columns)] = part
         return proba
 
     def __getstate__(self):
