@@ -256,25 +256,29 @@ def cue_class(token: str) -> str | None:
     >>> cue_class("condamnent"), cue_class("welcomed"), cue_class("summit")
     ('opp', 'sup', None)
     """
-    try:
-        return _CUE_CACHE[token]
-    except KeyError:
-        pass
-    found = None
-    for cls, pattern in _CUE_PATTERN.items():
-        if pattern.match(token):
-            found = cls
-            break
-    # a vocabulary is small next to the text it covers: remember each word's class,
-    # within a bound, so that an endless stream of new words cannot fill memory
-    if len(_CUE_CACHE) >= _CUE_CACHE_SIZE:
-        _CUE_CACHE.clear()
-    _CUE_CACHE[token] = found
-    return found
+    return _CUE_CACHE[token]
 
 
-_CUE_CACHE: dict[str, str | None] = {"TGT": None}
-_UNKNOWN = object()
+class _CueCache(dict):
+    """Each token's cue class, found once, then remembered.
+
+    A vocabulary is small next to the text it covers; the memory is bounded all the
+    same, so that an endless stream of new words cannot fill it.
+    """
+
+    def __missing__(self, token: str) -> str | None:
+        found = None
+        for cls, pattern in _CUE_PATTERN.items():
+            if pattern.match(token):
+                found = cls
+                break
+        if len(self) >= _CUE_CACHE_SIZE:
+            self.clear()
+        self[token] = found
+        return found
+
+
+_CUE_CACHE = _CueCache(TGT=None)
 _CUE_CACHE_SIZE = 200_000
 _BOUNDARIES = BOUNDARY_PUNCT | BOUNDARY_WORDS
 
@@ -390,13 +394,9 @@ def _negation_scope(tokens: list[str]) -> list[bool]:
 def _cue_tokens(tokens, first, lo=0, hi=None, negated=None) -> list[str]:
     hi = len(tokens) if hi is None else hi
     out, governor = [], None
-    cache = _CUE_CACHE
-    for i, tok in enumerate(tokens):
-        cls = cache.get(tok, _UNKNOWN)
-        if cls is _UNKNOWN:
-            cls = cue_class(tok)
-        if cls is None:
-            continue
+    classes = list(map(_CUE_CACHE.__getitem__, tokens))
+    for i in [i for i, cls in enumerate(classes) if cls is not None]:
+        cls = classes[i]
         if first is None:
             out.append(f"any_{cls}")
             continue
@@ -411,17 +411,18 @@ def _cue_tokens(tokens, first, lo=0, hi=None, negated=None) -> list[str]:
             f"{cls}_{side}_{_distance(abs(i - first))}",
         ]
         if side == "L" or governor is None:
-            governor = (tok, cls, neg, side)
+            governor = (tokens[i], cls, neg, side)
     if governor is not None:
         tok, cls, neg, side = governor
         out += [f"gov_{tok[:6]}{neg}", f"govcls_{cls}{neg}", f"govside_{side}"]
     if first is not None:
-        left = [t for t in tokens[lo:first] if t not in STOPWORDS and t.isalpha()]
-        right = [
-            t for t in tokens[first + 1 : hi] if t not in STOPWORDS and t.isalpha()
-        ]
-        if left:
-            out.append(f"left_{left[-1][:6]}")
-        if right:
-            out.append(f"right_{right[0][:6]}")
+        # the nearest content word on each side of the mention, within the clause
+        for tok in reversed(tokens[lo:first]):
+            if tok not in STOPWORDS and tok.isalpha():
+                out.append(f"left_{tok[:6]}")
+                break
+        for tok in tokens[first + 1 : hi]:
+            if tok not in STOPWORDS and tok.isalpha():
+                out.append(f"right_{tok[:6]}")
+                break
     return out
