@@ -37,6 +37,9 @@ HARD_CASE_MINIMUM = {
 }
 
 
+_PAIR_BLOCK = 1000
+
+
 def near_duplicate_pairs(sentences, threshold: float = 0.6) -> pd.DataFrame:
     """Return pairs of distinct sentences whose character 5-gram sets have a Jaccard
     similarity of at least ``threshold``.
@@ -55,16 +58,24 @@ def near_duplicate_pairs(sentences, threshold: float = 0.6) -> pd.DataFrame:
         grams.fit_transform(s.lower() for s in sentences).tocsr().astype(np.float32)
     )
     sizes = np.asarray(matrix.sum(axis=1)).ravel()
-    shared = (matrix @ matrix.T).tocoo()
-    upper = shared.row < shared.col
-    rows, cols, inter = shared.row[upper], shared.col[upper], shared.data[upper]
-    jaccard = inter / (sizes[rows] + sizes[cols] - inter)
-    keep = jaccard >= threshold
+    # one block of rows against itself and the rows after it at a time: the whole
+    # product holds every pair that shares a 5-gram (" the " is in most English
+    # sentences), billions of entries for a corpus of forty thousand sentences
+    found = []
+    for start in range(0, len(sentences), _PAIR_BLOCK):
+        shared = (matrix[start : start + _PAIR_BLOCK] @ matrix[start:].T).tocoo()
+        rows, cols = shared.row + start, shared.col + start
+        upper = rows < cols
+        rows, cols, inter = rows[upper], cols[upper], shared.data[upper]
+        jaccard = inter / (sizes[rows] + sizes[cols] - inter)
+        close = jaccard >= threshold
+        found.append((rows[close], cols[close], jaccard[close]))
+    rows, cols, jaccard = (np.concatenate(part) for part in zip(*found))
     return pd.DataFrame(
         {
-            "a": [sentences[i] for i in rows[keep]],
-            "b": [sentences[j] for j in cols[keep]],
-            "similarity": jaccard[keep].round(3),
+            "a": [sentences[i] for i in rows],
+            "b": [sentences[j] for j in cols],
+            "similarity": jaccard.round(3),
         }
     ).sort_values("similarity", ascending=False, ignore_index=True)
 

@@ -141,3 +141,30 @@ def test_public_names_are_the_functions_not_their_modules():
         value = getattr(stancelib, name)
         assert not isinstance(value, type(importlib)), name
     assert callable(stancelib.analyze)
+
+
+def test_near_duplicates_found_block_by_block_as_in_one_product(monkeypatch):
+    from itertools import combinations
+
+    from stancelib import quality
+
+    sentences = [
+        f"The council {verb} the {thing} of {year}."
+        for verb in ("welcomes", "welcomed", "rejects", "notes")
+        for thing in ("accord", "accords", "embargo", "ceasefire agreement")
+        for year in (2019, 2024)
+    ] + ["Rain.", "Les ministres saluent l'accord de 2019."]
+
+    def grams(s):
+        s = s.lower()
+        return {s[i : i + 5] for i in range(len(s) - 4)}
+
+    expected = set()
+    for a, b in combinations(sentences, 2):
+        ga, gb = grams(a), grams(b)
+        if len(ga & gb) / len(ga | gb) >= 0.6:
+            expected.add(frozenset((a, b)))
+    monkeypatch.setattr(quality, "_PAIR_BLOCK", 5)  # many blocks of rows
+    found = quality.near_duplicate_pairs(sentences)
+    assert {frozenset(p) for p in zip(found.a, found.b)} == expected
+    assert len(found) == len(expected) > 10
