@@ -318,6 +318,32 @@ class NgramTable:
         return _csr(rows[found], columns[found], shape, dtype)
 
 
+def weigh(counts, binary, sublinear, idf, norm):
+    """Turn a CSR count matrix into tf-idf features, in place, as scikit-learn's
+    ``TfidfTransformer.transform`` does; ``norm`` is "l2", "l1" or None.
+
+    Returns the matrix.
+    """
+    values = counts.data
+    if binary:
+        values.fill(1)
+    if sublinear:
+        np.log(values, out=values)
+        values += 1.0
+    if idf is not None:
+        values *= idf[counts.indices]
+    if norm is not None:
+        n_rows = counts.shape[0]
+        rows = np.repeat(np.arange(n_rows), np.diff(counts.indptr))
+        weights = values**2 if norm == "l2" else np.abs(values)
+        # (bincount of nothing is of ints)
+        norms = np.bincount(rows, weights, minlength=n_rows).astype(float)
+        if norm == "l2":
+            np.sqrt(norms, out=norms)
+        values /= norms[rows]
+    return counts
+
+
 def fit_counts(docs, kind, ngram_range, lowercase, dtype):
     """Learn the vocabulary of ``docs`` and count it, as ``_count_vocab`` does.
 

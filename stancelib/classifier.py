@@ -13,13 +13,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
-from sklearn.utils.sparsefuncs_fast import (
-    inplace_csr_row_normalize_l1,
-    inplace_csr_row_normalize_l2,
-)
 from sklearn.utils.validation import check_is_fitted
 
-from ._ngrams import NgramTable, fast_kind, fit_counts
+from ._ngrams import NgramTable, fast_kind, fit_counts, weigh
 from ._views import views_of
 from .data import check_pairs, check_stances, pair_columns
 from .features import TargetContext
@@ -128,22 +124,12 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         table = None if kind is None else self._ngram_table(kind)
         if table is None or not table.usable:
             return self.transform(docs)
-        X = table.counts(docs, self.dtype)
-        if self.binary:
-            X.data.fill(1)
         tfidf = self._tfidf
-        if tfidf.sublinear_tf:
-            np.log(X.data, X.data)
-            X.data += 1.0
-        if hasattr(tfidf, "idf_"):
-            X.data *= tfidf.idf_[X.indices]
-        if tfidf.norm == "l2":
-            inplace_csr_row_normalize_l2(X)
-        elif tfidf.norm == "l1":
-            inplace_csr_row_normalize_l1(X)
-        elif tfidf.norm is not None:
+        if tfidf.norm not in ("l2", "l1", None):
             return self.transform(docs)
-        return X
+        idf = tfidf.idf_ if hasattr(tfidf, "idf_") else None
+        counts = table.counts(docs, self.dtype)
+        return weigh(counts, self.binary, tfidf.sublinear_tf, idf, tfidf.norm)
 
     def _ngram_table(self, kind):
         """Return the :class:`NgramTable` of ``vocabulary_``, built once."""

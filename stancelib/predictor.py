@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._ngrams import _BLOCK
+from ._ngrams import _BLOCK, weigh
 from ._views import views_of
 from .data import pair_columns
 from .targets import normalize
@@ -41,24 +41,8 @@ class _View:
     def features(self, docs):
         """Return the tf-idf features of ``docs`` (CSR, columns of a row in any
         order), as the vectorizer's ``transform`` computes them."""
-        X = self.table.counts(docs, np.float64, sort=False)
-        values = X.data
-        if self.binary:
-            values.fill(1.0)
-        if self.sublinear:
-            np.log(values, out=values)
-            values += 1.0
-        if self.idf is not None:
-            values *= self.idf[X.indices]
-        if self.norm is not None:
-            rows = np.repeat(np.arange(len(docs)), np.diff(X.indptr))
-            weights = values**2 if self.norm == "l2" else np.abs(values)
-            # (bincount of nothing is of ints)
-            norms = np.bincount(rows, weights, minlength=len(docs)).astype(float)
-            if self.norm == "l2":
-                np.sqrt(norms, out=norms)
-            values /= norms[rows]
-        return X
+        counts = self.table.counts(docs, np.float64, sort=False)
+        return weigh(counts, self.binary, self.sublinear, self.idf, self.norm)
 
 
 class _Linear:
