@@ -63,7 +63,19 @@ class _Segments:
     tokens.
     """
 
-    def __init__(self, docs, kind, lowercase):
+    def __init__(self, docs, kind, lowercase, tokenized=False):
+        if tokenized:  # lists of whitespace-free tokens: see _flat_tokens
+            flat, per_doc = _flat_tokens(docs, lowercase)
+            if kind == "split":
+                self.units, self.lengths = flat, per_doc
+            else:
+                parts = list(map(_WORD_TOKENS.__getitem__, flat))
+                self.units = list(chain.from_iterable(parts))
+                sizes = np.fromiter(map(len, parts), np.int64, len(parts))
+                self.lengths = _sums(sizes, per_doc)
+            self.docs = np.arange(len(docs))
+            self.n_docs = len(docs)
+            return
         if lowercase:
             docs = [doc.lower() for doc in docs]
         if kind == "char_wb":
@@ -77,8 +89,7 @@ class _Segments:
             if kind == "split":
                 tokens = [doc.split() for doc in docs]
             else:
-                pattern = re.compile(WORD_PATTERN)
-                tokens = [pattern.findall(doc) for doc in docs]
+                tokens = [_WORD_RE.findall(doc) for doc in docs]
             self.units = list(chain.from_iterable(tokens))
             per_doc = np.ones(len(docs), np.int64)
             self.lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
@@ -87,16 +98,66 @@ class _Segments:
         self.n_docs = len(docs)
 
 
-def _distinct_words(docs, lowercase):
+_WORD_RE = re.compile(WORD_PATTERN)
+
+
+class _WordTokens(dict):
+    """The default pattern's tokens within one whitespace-free token, found once,
+    then remembered (bounded, as the views' cue cache is).
+
+    A text whose words are separated by spaces has, under the pattern, the tokens of
+    its words one after the other: ``\\b`` at a space is ``\\b`` at a word's edge.
+    """
+
+    def __missing__(self, token):
+        found = tuple(_WORD_RE.findall(token))
+        if len(self) >= 200_000:
+            self.clear()
+        self[token] = found
+        return found
+
+
+_WORD_TOKENS = _WordTokens()
+
+
+def _flat_tokens(docs, lowercase):
+    """Return the tokens of pre-tokenized ``docs`` (lists of str without whitespace),
+    one flat list, lowercased if asked, and the number of tokens per doc.
+
+    Such a doc counts as the text of its tokens joined by spaces: the units of
+    ``split`` and ``char_wb`` are its tokens, those of ``word`` the pattern's tokens
+    in each of them.
+    """
+    per_doc = np.fromiter(map(len, docs), np.int64, len(docs))
+    flat = list(chain.from_iterable(docs))
+    if lowercase and flat:
+        # lowercasing adds and removes no spaces: one call for all the tokens
+        flat = " ".join(flat).lower().split(" ")
+    return flat, per_doc
+
+
+def _sums(sizes, per_doc):
+    """Sum ``sizes`` over consecutive groups of ``per_doc`` items."""
+    totals = np.zeros(len(sizes) + 1, np.int64)
+    np.cumsum(sizes, out=totals[1:])
+    bounds = np.zeros(len(per_doc) + 1, np.int64)
+    np.cumsum(per_doc, out=bounds[1:])
+    return totals[bounds[1:]] - totals[bounds[:-1]]
+
+
+def _distinct_words(docs, lowercase, tokenized=False):
     """Return the distinct whitespace-separated words of ``docs`` (in order of first
     occurrence), the index of each occurrence among them, and the words per doc."""
-    if lowercase:
-        docs = [doc.lower() for doc in docs]
-    split = [doc.split() for doc in docs]
-    flat = list(chain.from_iterable(split))
+    if tokenized:
+        flat, per_doc = _flat_tokens(docs, lowercase)
+    else:
+        if lowercase:
+            docs = [doc.lower() for doc in docs]
+        split = [doc.split() for doc in docs]
+        flat = list(chain.from_iterable(split))
+        per_doc = np.fromiter(map(len, split), np.int64, len(split))
     index = {word: i for i, word in enumerate(dict.fromkeys(flat))}
     seen = np.fromiter(map(index.__getitem__, flat), np.int64, len(flat))
-    per_doc = np.fromiter(map(len, split), np.int64, len(split))
     return list(index), seen, per_doc
 
 
@@ -109,10 +170,10 @@ class _Words:
     one sparse product, with no list of every n-gram occurrence of every document.
     """
 
-    def __init__(self, docs, lowercase):
+    def __init__(self, docs, lowercase, tokenized=False):
         from scipy import sparse
 
-        self.unique, seen, per_doc = _distinct_words(docs, lowercase)
+        self.unique, seen, per_doc = _distinct_words(docs, lowercase, tokenized)
         indptr = np.zeros(len(docs) + 1, np.int64)
         np.cumsum(per_doc, out=indptr[1:])
         self.occurrences = sparse.csr_matrix(
@@ -281,16 +342,18 @@ class NgramTable:
     def _word_ids(self, units):
         return np.fromiter(map(self.tokens.get, units, repeat(0)), np.int64, len(units))
 
-    def counts(self, docs, dtype, sort=True):
+    def counts(self, docs, dtype, sort=True, tokenized=False):
         """Return the (n_docs, n_features) count matrix of ``docs`` (CSR).
 
         With ``sort=False`` the columns of a row may come in any order, which
-        sparse products do not mind; sorting them costs time.
+        sparse products do not mind; sorting them costs time. With
+        ``tokenized=True`` each doc is a list of tokens without whitespace, counted
+        as the text of those tokens joined by spaces (see :func:`_flat_tokens`).
         """
         from scipy import sparse
 
         blocks = [
-            self._block_counts(docs[i : i + _BLOCK], dtype, sort)
+            self._block_counts(docs[i : i + _BLOCK], dtype, sort, tokenized)
             for i in range(0, len(docs), _BLOCK)
         ]
         if len(blocks) == 1:
@@ -299,12 +362,12 @@ class NgramTable:
             return sparse.csr_matrix((0, self.n_features), dtype=dtype)
         return sparse.vstack(blocks, format="csr")
 
-    def _block_counts(self, docs, dtype, sort):
+    def _block_counts(self, docs, dtype, sort, tokenized=False):
         if self.kind != "char_wb":
-            segments = _Segments(docs, self.kind, self.lowercase)
+            segments = _Segments(docs, self.kind, self.lowercase, tokenized)
             ids = self._word_ids(segments.units)
             return self._segment_counts(segments, ids, dtype, False)
-        words = _Words(docs, self.lowercase)
+        words = _Words(docs, self.lowercase, tokenized)
         ids = self._char_ids(words.segments.units)
         per_word = self._segment_counts(words.segments, ids, np.float32, True)
         return words.counts(per_word, dtype, sort)
@@ -333,14 +396,18 @@ def weigh(counts, binary, sublinear, idf, norm):
     if idf is not None:
         values *= idf[counts.indices]
     if norm is not None:
-        n_rows = counts.shape[0]
-        rows = np.repeat(np.arange(n_rows), np.diff(counts.indptr))
-        weights = values**2 if norm == "l2" else np.abs(values)
-        # (bincount of nothing is of ints)
-        norms = np.bincount(rows, weights, minlength=n_rows).astype(float)
+        lengths = np.diff(counts.indptr)
+        # each row's sum in float64, as scikit-learn's row normalisation adds them
+        weights = values * values if norm == "l2" else np.abs(values)
+        norms = np.zeros(counts.shape[0])
+        filled = np.flatnonzero(lengths)
+        starts = counts.indptr[filled]
+        norms[filled] = np.add.reduceat(weights.astype(np.float64), starts)
         if norm == "l2":
             np.sqrt(norms, out=norms)
-        values /= norms[rows]
+        # an all-zero row stays as it is (scikit-learn leaves it)
+        norms[norms == 0] = 1.0
+        values /= np.repeat(norms, lengths)
     return counts
 
 

@@ -304,29 +304,40 @@ def target_views(
     >>> "gov_welcom" in views[2].split()
     True
     """
+    sentence, clause, cues, folded_target = target_tokens(text, target, aliases, mask)
+    return " ".join(sentence), " ".join(clause), " ".join(cues), folded_target
+
+
+def target_tokens(
+    text: str, target: str, aliases=None, mask: bool = True
+) -> tuple[list[str], list[str], list[str], str]:
+    """:func:`target_views` before joining: the tokens of the sentence, clause and
+    cues views (lists of str with no whitespace), and the target view.
+
+    Prediction counts n-grams from these tokens directly, without joining them into
+    texts and splitting those again.
+    """
     folded = normalize(text)
     spans = find_folded(folded, target, aliases, partial=True)
     if not spans:
         tokens = _tokens(folded)
-        sentence = " ".join(tokens)
         cues = ["notfound", "question"] if "?" in tokens else ["notfound"]
-        cues = " ".join(cues + _cue_tokens(tokens, None))
-        return sentence, sentence, cues, normalize(target)
+        return tokens, tokens, cues + _cue_tokens(tokens, None), normalize(target)
     tokens, first = _mask_mentions(folded, spans)
-    sentence = " ".join(tokens if mask else _tokens(folded))
+    sentence = tokens if mask else _tokens(folded)
     cues = ["question"] if "?" in tokens else []
     lo, hi = _clause_bounds(tokens, first)
     if NEGATIONS.isdisjoint(tokens):  # most sentences: nothing is negated
         negated = [False] * len(tokens)
-        clause = " ".join(tokens[lo:hi])
+        clause = tokens[lo:hi]
     else:
         negated = _negation_scope(tokens)
-        clause = " ".join(
+        clause = [
             ("not_" + tok) if negated[i] and tok != "TGT" else tok
             for i, tok in enumerate(tokens[lo:hi], start=lo)
-        )
+        ]
     cues += _cue_tokens(tokens, first, lo, hi, negated)
-    return sentence, clause, " ".join(cues), normalize(target)
+    return sentence, clause, cues, normalize(target)
 
 
 def views_of(texts, targets, aliases=None, mask: bool = True) -> dict[str, list[str]]:
@@ -338,6 +349,13 @@ def views_of(texts, targets, aliases=None, mask: bool = True) -> dict[str, list[
     ['we reject TGT']
     """
     views = zip(*(target_views(a, b, aliases, mask) for a, b in zip(texts, targets)))
+    return dict(zip(VIEWS, map(list, views)))
+
+
+def tokens_of(texts, targets, aliases=None, mask: bool = True) -> dict[str, list]:
+    """:func:`views_of` before joining: per view, one token list a pair (the target
+    view stays a text)."""
+    views = zip(*(target_tokens(a, b, aliases, mask) for a, b in zip(texts, targets)))
     return dict(zip(VIEWS, map(list, views)))
 
 

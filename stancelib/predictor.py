@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._ngrams import _BLOCK, weigh
-from ._views import views_of
+from ._views import tokens_of
 from .data import pair_columns
 from .targets import normalize
 
@@ -35,13 +35,20 @@ class _View:
         self.offset = offset
         self.binary = vectorizer.binary
         self.sublinear = tfidf.sublinear_tf
-        self.idf = np.asarray(tfidf.idf_, np.float64) if tfidf.use_idf else None
+        # the vectorizer's own precision (float32 in StanceClassifier)
+        self.dtype = vectorizer.dtype
+        self.idf = np.asarray(tfidf.idf_, self.dtype) if tfidf.use_idf else None
         self.norm = tfidf.norm
 
     def features(self, docs):
         """Return the tf-idf features of ``docs`` (CSR, columns of a row in any
-        order), as the vectorizer's ``transform`` computes them."""
-        counts = self.table.counts(docs, np.float64, sort=False)
+        order), as the vectorizer's ``transform`` computes them from the texts.
+
+        ``docs`` are texts, or token lists (see :func:`~stancelib._views.tokens_of`)
+        that stand for their tokens joined by spaces.
+        """
+        tokenized = bool(docs) and not isinstance(docs[0], str)
+        counts = self.table.counts(docs, self.dtype, sort=False, tokenized=tokenized)
         return weigh(counts, self.binary, self.sublinear, self.idf, self.norm)
 
 
@@ -276,7 +283,7 @@ class StancePredictor:
         return proba
 
     def _block_proba(self, texts, targets):
-        views = views_of(texts, targets, self.aliases, self.mask_target)
+        views = tokens_of(texts, targets, self.aliases, self.mask_target)
         parts = [(v.offset, v.features(views[v.column])) for v in self.views]
         proba = self.model.proba(parts, len(texts))
         if self.target_models:

@@ -94,3 +94,22 @@ def test_other_settings_use_scikit_learn_loop():
 def test_empty_vocabulary_is_an_error():
     with pytest.raises(ValueError, match="empty vocabulary"):
         CompactTfidfVectorizer().fit(["a", "b c", ""])
+
+
+@pytest.mark.parametrize("params", SETTINGS, ids=str)
+def test_token_lists_count_as_their_joined_text(params):
+    # the predictor passes the views' tokens, not the texts they are joined into
+    from stancelib._views import tokens_of
+
+    params = dict(sublinear_tf=True, dtype=np.float32) | params
+    fast = CompactTfidfVectorizer(**params).fit(TRAIN)
+    table = fast._ngram_table(fast._fast_kind())
+    docs = [doc.split() for doc in UNSEEN] + [
+        ["TGT", "n't", "not_,", "not_TGT", "ÉTAT", "İstanbul", "a", "x1", "--"],
+        [],
+    ]
+    docs += tokens_of(UNSEEN, ["the ceasefire"] * len(UNSEEN))["clause"]
+    expected = table.counts([" ".join(doc) for doc in docs], np.float32)
+    got = table.counts(docs, np.float32, tokenized=True)
+    assert got.shape == expected.shape
+    assert (got != expected).nnz == 0
