@@ -180,7 +180,10 @@ class _Words:
             (np.ones(len(seen), np.float32), seen, indptr),
             shape=(len(docs), len(self.unique)),
         )
-        self.occurrences.sum_duplicates()
+        # left as written, a word once per occurrence in the document's order: the
+        # product then lists and adds a row's n-grams in an order set by the
+        # document alone, so its features, to the last bit, do not depend on the
+        # other documents of the block
         self.segments = _Segments(self.unique, "char_wb", lowercase=False)
 
     def counts(self, word_counts, dtype, sort=True):

@@ -22,7 +22,9 @@ prediction calls them directly (:mod:`stancelib.predictor`), without scikit-lear
 
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 
 from .targets import find_folded, normalize
 
@@ -348,15 +350,39 @@ def views_of(texts, targets, aliases=None, mask: bool = True) -> dict[str, list[
     >>> views_of(["We reject the embargo."], ["the embargo"])["clause"]
     ['we reject TGT']
     """
-    views = zip(*(target_views(a, b, aliases, mask) for a, b in zip(texts, targets)))
-    return dict(zip(VIEWS, map(list, views)))
+    with no_cycle_collection():
+        views = zip(
+            *(target_views(a, b, aliases, mask) for a, b in zip(texts, targets))
+        )
+        return dict(zip(VIEWS, map(list, views)))
 
 
 def tokens_of(texts, targets, aliases=None, mask: bool = True) -> dict[str, list]:
     """:func:`views_of` before joining: per view, one token list a pair (the target
     view stays a text)."""
-    views = zip(*(target_tokens(a, b, aliases, mask) for a, b in zip(texts, targets)))
-    return dict(zip(VIEWS, map(list, views)))
+    with no_cycle_collection():
+        views = zip(
+            *(target_tokens(a, b, aliases, mask) for a, b in zip(texts, targets))
+        )
+        return dict(zip(VIEWS, map(list, views)))
+
+
+@contextmanager
+def no_cycle_collection():
+    """Pause Python's cyclic garbage collector for the block.
+
+    Views make many small lists that all stay alive until the block ends, and no
+    reference cycles: the collector would scan them again and again for nothing
+    (a third of the time of the views of 20,000 pairs). Memory is still freed by
+    reference counting; the collector is resumed on exit if it was running.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _mask_mentions(folded: str, spans) -> tuple[list[str], int]:

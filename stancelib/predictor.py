@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._ngrams import _BLOCK, weigh
-from ._views import tokens_of
+from ._views import no_cycle_collection, tokens_of
 from .data import pair_columns
 from .targets import normalize
 
@@ -283,8 +283,9 @@ class StancePredictor:
         return proba
 
     def _block_proba(self, texts, targets):
-        views = tokens_of(texts, targets, self.aliases, self.mask_target)
-        parts = [(v.offset, v.features(views[v.column])) for v in self.views]
+        with no_cycle_collection():  # see there: many small lists, no cycles
+            views = tokens_of(texts, targets, self.aliases, self.mask_target)
+            parts = [(v.offset, v.features(views[v.column])) for v in self.views]
         proba = self.model.proba(parts, len(texts))
         if self.target_models:
             # the rows of each target that has a model of its own, in one pass

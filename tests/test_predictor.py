@@ -59,6 +59,17 @@ def test_predictor_gives_the_pipelines_probabilities(pairs, name):
         np.testing.assert_array_equal(model.predict_proba(batch), got)
 
 
+def test_a_pairs_probabilities_do_not_depend_on_its_batch(fitted, pairs):
+    predictor = fitted.to_predictor()
+    batch = UNSEEN + list(zip(pairs["text"], pairs["target"]))
+    together = predictor.predict_proba(batch)
+    alone = np.vstack([predictor.predict_proba([pair]) for pair in batch])
+    backwards = predictor.predict_proba(batch[::-1])[::-1]
+    # to the last bit: a row's features are summed in an order of its own
+    np.testing.assert_array_equal(alone, together)
+    np.testing.assert_array_equal(backwards, together)
+
+
 def test_binary_models_and_per_target_models(pairs):
     X, y = pairs[["text", "target"]], pairs["stance"]
     two = y.isin(["support", "opposition"])
