@@ -286,6 +286,8 @@ class StancePredictor:
         with no_cycle_collection():  # see there: many small lists, no cycles
             views = tokens_of(texts, targets, self.aliases, self.mask_target)
             parts = [(v.offset, v.features(views[v.column])) for v in self.views]
+            # freed now, the lists are not scanned when the collector resumes
+            del views
         proba = self.model.proba(parts, len(texts))
         if self.target_models:
             # the rows of each target that has a model of its own, in one pass
@@ -329,7 +331,9 @@ def in_parts(function, model, texts, targets, n_jobs):
     if workers < 2:
         return function(model, texts, targets)
     size = -(-len(texts) // workers)
-    parts = Parallel(n_jobs=workers)(
+    # the model goes to each worker as one pickle: memory-mapping its arrays instead
+    # would first hash all of them, on every call
+    parts = Parallel(n_jobs=workers, max_nbytes=None)(
         delayed(function)(model, texts[i : i + size], targets[i : i + size])
         for i in range(0, len(texts), size)
     )
