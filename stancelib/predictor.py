@@ -331,9 +331,7 @@ def in_parts(function, model, texts, targets, n_jobs):
     if workers < 2:
         return function(model, texts, targets)
     size = -(-len(texts) // workers)
-    # the model goes to each worker as one pickle: memory-mapping its arrays instead
-    # would first hash all of them, on every call
-    parts = Parallel(n_jobs=workers, max_nbytes=None)(
+    parts = Parallel(n_jobs=workers)(
         delayed(function)(model, texts[i : i + size], targets[i : i + size])
         for i in range(0, len(texts), size)
     )
