@@ -350,20 +350,18 @@ def views_of(texts, targets, aliases=None, mask: bool = True) -> dict[str, list[
     >>> views_of(["We reject the embargo."], ["the embargo"])["clause"]
     ['we reject TGT']
     """
-    with no_cycle_collection():
-        views = zip(
-            *(target_views(a, b, aliases, mask) for a, b in zip(texts, targets))
-        )
-        return dict(zip(VIEWS, map(list, views)))
+    return _per_view(target_views, texts, targets, aliases, mask)
 
 
 def tokens_of(texts, targets, aliases=None, mask: bool = True) -> dict[str, list]:
     """:func:`views_of` before joining: per view, one token list a pair (the target
     view stays a text)."""
+    return _per_view(target_tokens, texts, targets, aliases, mask)
+
+
+def _per_view(function, texts, targets, aliases, mask):
     with no_cycle_collection():
-        views = zip(
-            *(target_tokens(a, b, aliases, mask) for a, b in zip(texts, targets))
-        )
+        views = zip(*(function(a, b, aliases, mask) for a, b in zip(texts, targets)))
         return dict(zip(VIEWS, map(list, views)))
 
 
@@ -374,7 +372,8 @@ def no_cycle_collection():
     Views make many small lists that all stay alive until the block ends, and no
     reference cycles: the collector would scan them again and again for nothing
     (a third of the time of the views of 20,000 pairs). Memory is still freed by
-    reference counting; the collector is resumed on exit if it was running.
+    reference counting; the collector is resumed on exit if it was running. The
+    pause is process-wide, as the collector is: other threads' cycles wait for it.
     """
     enabled = gc.isenabled()
     gc.disable()
