@@ -148,14 +148,10 @@ def _sums(sizes, per_doc):
 def _distinct_words(docs, lowercase, tokenized=False):
     """Return the distinct whitespace-separated words of ``docs`` (in order of first
     occurrence), the index of each occurrence among them, and the words per doc."""
-    if tokenized:
-        flat, per_doc = _flat_tokens(docs, lowercase)
-    else:
-        if lowercase:
-            docs = [doc.lower() for doc in docs]
-        split = [doc.split() for doc in docs]
-        flat = list(chain.from_iterable(split))
-        per_doc = np.fromiter(map(len, split), np.int64, len(split))
+    # split words hold no whitespace: they count as tokens (lowercasing a word or
+    # the text it is in gives the same word)
+    tokens = docs if tokenized else [doc.split() for doc in docs]
+    flat, per_doc = _flat_tokens(tokens, lowercase)
     index = {word: i for i, word in enumerate(dict.fromkeys(flat))}
     seen = np.fromiter(map(index.__getitem__, flat), np.int64, len(flat))
     return list(index), seen, per_doc

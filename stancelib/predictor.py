@@ -31,6 +31,8 @@ class _View:
     def __init__(self, vectorizer, column, kind, offset):
         tfidf = vectorizer._tfidf
         self.column = column
+        # tokens_of gives each view as token lists, the target view as texts
+        self.tokenized = column != "target"
         self.table = vectorizer._ngram_table(kind)
         self.offset = offset
         self.binary = vectorizer.binary
@@ -44,11 +46,12 @@ class _View:
         """Return the tf-idf features of ``docs`` (CSR, columns of a row in any
         order), as the vectorizer's ``transform`` computes them from the texts.
 
-        ``docs`` are texts, or token lists (see :func:`~stancelib._views.tokens_of`)
-        that stand for their tokens joined by spaces.
+        ``docs`` are this view of :func:`~stancelib._views.tokens_of`: token lists,
+        which stand for their tokens joined by spaces, or texts for the target view.
         """
-        tokenized = bool(docs) and not isinstance(docs[0], str)
-        counts = self.table.counts(docs, self.dtype, sort=False, tokenized=tokenized)
+        counts = self.table.counts(
+            docs, self.dtype, sort=False, tokenized=self.tokenized
+        )
         return weigh(counts, self.binary, self.sublinear, self.idf, self.norm)
 
 
