@@ -63,19 +63,7 @@ class _Segments:
     tokens.
     """
 
-    def __init__(self, docs, kind, lowercase, tokenized=False):
-        if tokenized:  # lists of whitespace-free tokens: see _flat_tokens
-            flat, per_doc = _flat_tokens(docs, lowercase)
-            if kind == "split":
-                self.units, self.lengths = flat, per_doc
-            else:
-                parts = list(map(_WORD_TOKENS.__getitem__, flat))
-                self.units = list(chain.from_iterable(parts))
-                sizes = np.fromiter(map(len, parts), np.int64, len(parts))
-                self.lengths = _sums(sizes, per_doc)
-            self.docs = np.arange(len(docs))
-            self.n_docs = len(docs)
-            return
+    def __init__(self, docs, kind, lowercase):
         if lowercase:
             docs = [doc.lower() for doc in docs]
         if kind == "char_wb":
@@ -101,39 +89,41 @@ class _Segments:
 _WORD_RE = re.compile(WORD_PATTERN)
 
 
-class _WordTokens(dict):
-    """The default pattern's tokens within one whitespace-free token, found once,
-    then remembered (bounded, as the views' cue cache is).
+class _DocSegments:
+    """Segments that are whole documents, of ``lengths`` units each."""
 
-    A text whose words are separated by spaces has, under the pattern, the tokens of
-    its words one after the other: ``\\b`` at a space is ``\\b`` at a word's edge.
+    def __init__(self, lengths):
+        self.lengths = lengths
+        self.n_docs = len(lengths)
+        self.docs = np.arange(self.n_docs)
+
+
+class _TokenIds(dict):
+    """The unit ids of each token of pre-tokenized documents, for one table: found
+    once per distinct token, then remembered (bounded, as the views' cue cache is).
+
+    A token list counts as the text of its tokens joined by spaces. Lowercasing that
+    text lowercases each token (it adds and removes no spaces), and under the word
+    pattern ``\\b`` at a space is ``\\b`` at a word's edge: the text's units are its
+    tokens' units one after the other, so each token's ids can be found alone.
     """
 
+    def __init__(self, table):
+        super().__init__()
+        self.table = table
+
     def __missing__(self, token):
-        found = tuple(_WORD_RE.findall(token))
-        if len(self) >= 200_000:
+        table = self.table
+        word = token.lower() if table.lowercase else token
+        units = (word,) if table.kind == "split" else _WORD_RE.findall(word)
+        found = tuple(table.tokens.get(unit, 0) for unit in units)
+        if len(self) >= _TOKEN_CACHE_SIZE:
             self.clear()
         self[token] = found
         return found
 
 
-_WORD_TOKENS = _WordTokens()
-
-
-def _flat_tokens(docs, lowercase):
-    """Return the tokens of pre-tokenized ``docs`` (lists of str without whitespace),
-    one flat list, lowercased if asked, and the number of tokens per doc.
-
-    Such a doc counts as the text of its tokens joined by spaces: the units of
-    ``split`` and ``char_wb`` are its tokens, those of ``word`` the pattern's tokens
-    in each of them.
-    """
-    per_doc = np.fromiter(map(len, docs), np.int64, len(docs))
-    flat = list(chain.from_iterable(docs))
-    if lowercase and flat:
-        # lowercasing adds and removes no spaces: one call for all the tokens
-        flat = " ".join(flat).lower().split(" ")
-    return flat, per_doc
+_TOKEN_CACHE_SIZE = 100_000
 
 
 def _sums(sizes, per_doc):
@@ -146,15 +136,25 @@ def _sums(sizes, per_doc):
 
 
 def _distinct_words(docs, lowercase, tokenized=False):
-    """Return the distinct whitespace-separated words of ``docs`` (in order of first
-    occurrence), the index of each occurrence among them, and the words per doc."""
-    # split words hold no whitespace: they count as tokens (lowercasing a word or
-    # the text it is in gives the same word)
+    """Return the distinct whitespace-separated words of ``docs`` as written (in
+    order of first occurrence), lowercased if asked, the index of each occurrence
+    among them, and the words per doc.
+
+    ``docs`` may be texts, or lists of tokens without whitespace when
+    ``tokenized``. Words are told apart before lowercasing, so that only the
+    distinct ones are lowercased: two of them may then be equal ("The", "the"),
+    which costs a little work and changes no count.
+    """
     tokens = docs if tokenized else [doc.split() for doc in docs]
-    flat, per_doc = _flat_tokens(tokens, lowercase)
+    per_doc = np.fromiter(map(len, tokens), np.int64, len(tokens))
+    flat = list(chain.from_iterable(tokens))
     index = {word: i for i, word in enumerate(dict.fromkeys(flat))}
     seen = np.fromiter(map(index.__getitem__, flat), np.int64, len(flat))
-    return list(index), seen, per_doc
+    unique = list(index)
+    if lowercase and unique:
+        # lowercasing adds and removes no spaces: one call for all the words
+        unique = " ".join(unique).lower().split(" ")
+    return unique, seen, per_doc
 
 
 class _Words:
@@ -299,6 +299,7 @@ class NgramTable:
         self.ngram_range = ngram_range
         self.lowercase = lowercase
         self.n_features = len(vocabulary)
+        self._token_ids = None  # see _token_units
         terms = list(vocabulary)
         columns = np.fromiter(vocabulary.values(), np.int64, len(vocabulary))
         if kind == "char_wb":
@@ -347,7 +348,7 @@ class NgramTable:
         With ``sort=False`` the columns of a row may come in any order, which
         sparse products do not mind; sorting them costs time. With
         ``tokenized=True`` each doc is a list of tokens without whitespace, counted
-        as the text of those tokens joined by spaces (see :func:`_flat_tokens`).
+        as the text of those tokens joined by spaces (see :class:`_TokenIds`).
         """
         from scipy import sparse
 
@@ -363,13 +364,30 @@ class NgramTable:
 
     def _block_counts(self, docs, dtype, sort, tokenized=False):
         if self.kind != "char_wb":
-            segments = _Segments(docs, self.kind, self.lowercase, tokenized)
-            ids = self._word_ids(segments.units)
+            if tokenized:
+                segments, ids = self._token_units(docs)
+            else:
+                segments = _Segments(docs, self.kind, self.lowercase)
+                ids = self._word_ids(segments.units)
             return self._segment_counts(segments, ids, dtype, False)
         words = _Words(docs, self.lowercase, tokenized)
         ids = self._char_ids(words.segments.units)
         per_word = self._segment_counts(words.segments, ids, np.float32, True)
         return words.counts(per_word, dtype, sort)
+
+    def _token_units(self, docs):
+        """Return the segments (one per doc) and unit ids of token lists."""
+        if getattr(self, "_token_ids", None) is None:
+            self._token_ids = _TokenIds(self)
+        per_doc = np.fromiter(map(len, docs), np.int64, len(docs))
+        parts = list(map(self._token_ids.__getitem__, chain.from_iterable(docs)))
+        sizes = np.fromiter(map(len, parts), np.int64, len(parts))
+        ids = np.fromiter(chain.from_iterable(parts), np.int64, int(sizes.sum()))
+        return _DocSegments(_sums(sizes, per_doc)), ids
+
+    def __getstate__(self):
+        # the token cache is rebuilt on use; a pickle stays the size of the table
+        return self.__dict__ | {"_token_ids": None}
 
     def _segment_counts(self, segments, ids, dtype, short):
         """Return the count matrix of the documents of ``segments``."""

@@ -12,9 +12,10 @@ that governs it and the negations in scope, and returns four texts per pair:
     of the mention with their distance and negation, cues outside the clause (they
     belong to other targets), and whether the target was found at all.
 ``target``
-    The target itself, folded: what it is ("the shelling of civilians", "any attempt
-    to dismantle the accord") bears on the stance a sentence is likely to take, while
-    the sentence view, with the mention masked, says how the stance is expressed.
+    The target itself, folded, its words separated by single spaces: what it is
+    ("the shelling of civilians", "any attempt to dismantle the accord") bears on the
+    stance a sentence is likely to take, while the sentence view, with the mention
+    masked, says how the stance is expressed.
 
 :class:`~stancelib.features.TargetContext` wraps them as a scikit-learn transformer;
 prediction calls them directly (:mod:`stancelib.predictor`), without scikit-learn.
@@ -306,15 +307,14 @@ def target_views(
     >>> "gov_welcom" in views[2].split()
     True
     """
-    sentence, clause, cues, folded_target = target_tokens(text, target, aliases, mask)
-    return " ".join(sentence), " ".join(clause), " ".join(cues), folded_target
+    return tuple(map(" ".join, target_tokens(text, target, aliases, mask)))
 
 
 def target_tokens(
     text: str, target: str, aliases=None, mask: bool = True
-) -> tuple[list[str], list[str], list[str], str]:
-    """:func:`target_views` before joining: the tokens of the sentence, clause and
-    cues views (lists of str with no whitespace), and the target view.
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """:func:`target_views` before joining: the tokens of each view (lists of str
+    with no whitespace).
 
     Prediction counts n-grams from these tokens directly, without joining them into
     texts and splitting those again.
@@ -324,7 +324,7 @@ def target_tokens(
     if not spans:
         tokens = _tokens(folded)
         cues = ["notfound", "question"] if "?" in tokens else ["notfound"]
-        return tokens, tokens, cues + _cue_tokens(tokens, None), normalize(target)
+        return tokens, tokens, cues + _cue_tokens(tokens, None), _words(target)
     tokens, first = _mask_mentions(folded, spans)
     sentence = tokens if mask else _tokens(folded)
     cues = ["question"] if "?" in tokens else []
@@ -339,7 +339,12 @@ def target_tokens(
             for i, tok in enumerate(tokens[lo:hi], start=lo)
         ]
     cues += _cue_tokens(tokens, first, lo, hi, negated)
-    return sentence, clause, cues, normalize(target)
+    return sentence, clause, cues, _words(target)
+
+
+def _words(target: str) -> list[str]:
+    """The target view's tokens: the folded target's words."""
+    return normalize(target).split()
 
 
 def views_of(texts, targets, aliases=None, mask: bool = True) -> dict[str, list[str]]:
@@ -354,8 +359,7 @@ def views_of(texts, targets, aliases=None, mask: bool = True) -> dict[str, list[
 
 
 def tokens_of(texts, targets, aliases=None, mask: bool = True) -> dict[str, list]:
-    """:func:`views_of` before joining: per view, one token list a pair (the target
-    view stays a text)."""
+    """:func:`views_of` before joining: per view, one token list a pair."""
     return _per_view(target_tokens, texts, targets, aliases, mask)
 
 

@@ -31,8 +31,6 @@ class _View:
     def __init__(self, vectorizer, column, kind, offset):
         tfidf = vectorizer._tfidf
         self.column = column
-        # tokens_of gives each view as token lists, the target view as texts
-        self.tokenized = column != "target"
         self.table = vectorizer._ngram_table(kind)
         self.offset = offset
         self.binary = vectorizer.binary
@@ -47,11 +45,9 @@ class _View:
         order), as the vectorizer's ``transform`` computes them from the texts.
 
         ``docs`` are this view of :func:`~stancelib._views.tokens_of`: token lists,
-        which stand for their tokens joined by spaces, or texts for the target view.
+        which stand for their tokens joined by spaces.
         """
-        counts = self.table.counts(
-            docs, self.dtype, sort=False, tokenized=self.tokenized
-        )
+        counts = self.table.counts(docs, self.dtype, sort=False, tokenized=True)
         return weigh(counts, self.binary, self.sublinear, self.idf, self.norm)
 
 

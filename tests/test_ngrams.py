@@ -1,5 +1,7 @@
 """The numpy n-gram counter must give exactly scikit-learn's features."""
 
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -106,10 +108,18 @@ def test_token_lists_count_as_their_joined_text(params):
     table = fast._ngram_table(fast._fast_kind())
     docs = [doc.split() for doc in UNSEEN] + [
         ["TGT", "n't", "not_,", "not_TGT", "ÉTAT", "İstanbul", "a", "x1", "--"],
+        # words that differ only in case: distinct tokens, the same lowercased
+        ["The", "the", "THE", "tgt", "TGT", "Accord", "accord"],
         [],
     ]
     docs += tokens_of(UNSEEN, ["the ceasefire"] * len(UNSEEN))["clause"]
     expected = table.counts([" ".join(doc) for doc in docs], np.float32)
-    got = table.counts(docs, np.float32, tokenized=True)
-    assert got.shape == expected.shape
-    assert (got != expected).nnz == 0
+    # the second call finds the tokens' units remembered from the first
+    for _ in range(2):
+        got = table.counts(docs, np.float32, tokenized=True)
+        assert got.shape == expected.shape
+        assert (got != expected).nnz == 0
+    # what the table remembers stays out of its pickle, and is found again
+    copy = pickle.loads(pickle.dumps(table))
+    assert copy._token_ids is None
+    assert (copy.counts(docs, np.float32, tokenized=True) != expected).nnz == 0
