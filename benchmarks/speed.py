@@ -11,8 +11,8 @@ trained on the same rows, it measures:
   plain pipeline goes through the same sentence splitting and target finding);
 - training time and peak memory at 1k, 10k and 100k rows (1M with ``--large``), each
   size in a fresh process after an untimed fit of 200 rows (the first fit of a
-  process also imports scikit-learn's modules: about 3 s, which would count against
-  the small sizes only and flatten the growth), with the growth exponent between
+  process also loads what scikit-learn imports lazily, some tenths of a second here,
+  which would count against the small sizes only), with the growth exponent between
   sizes;
 - cold start: a fresh process from ``import`` to the first prediction with the cached
   model;
