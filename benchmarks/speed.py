@@ -468,8 +468,8 @@ def main(argv=None) -> int:
     _phase("training (fresh process per size; rows: the corpus repeated)", started)
     fits = {}
     for n in train_sizes:
+        X, y = cycle(frame, n, labels)
         for kind in ("stancelib", "plain"):
-            X, y = cycle(frame, n, labels)
             fits[kind, n] = in_fresh_process(_fit_worker, kind, X, y)
         goal = ok = ""
         if n == 100_000:

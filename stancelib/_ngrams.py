@@ -377,7 +377,7 @@ class NgramTable:
 
     def _token_units(self, docs):
         """Return the segments (one per doc) and unit ids of token lists."""
-        if getattr(self, "_token_ids", None) is None:
+        if self._token_ids is None:
             self._token_ids = _TokenIds(self)
         per_doc = np.fromiter(map(len, docs), np.int64, len(docs))
         parts = list(map(self._token_ids.__getitem__, chain.from_iterable(docs)))
