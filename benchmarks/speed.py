@@ -68,6 +68,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
 import stancelib
+from stancelib import _ngrams
 from stancelib.analyze import split_sentences
 from stancelib.data import stance_names
 
@@ -587,13 +588,15 @@ def main(argv=None) -> int:
 
     seconds = time.perf_counter() - started
     result = table.frame()
+    # see the README's Quickstart: without a C compiler, NumPy counts the n-grams
+    counter = "NumPy" if _ngrams._count is None else "compiled (stancelib._count)"
     notes = (
         f"stancelib {stancelib.__version__}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores; pairs and training rows: the bundled corpus "
         f"({len(frame):,} rows) shuffled and cycled; plain = TF-IDF word 1-3 + "
         f"char_wb 2-5 + LinearSVC on the same pairs; x plain = stancelib / plain; "
         f"embeddings = MiniLM + logistic regression on at most {EMBEDDING_MAX:,} "
-        f"pairs; run time {seconds:.0f} s"
+        f"pairs; n-gram counting: {counter}; run time {seconds:.0f} s"
     )
     print()
     print(to_markdown(result, digits=2))

@@ -1,4 +1,4 @@
-"""Count word and character n-grams with numpy, as scikit-learn's analyzers do.
+"""Count word and character n-grams with NumPy, as scikit-learn's analyzers do.
 
 scikit-learn's ``CountVectorizer`` builds every n-gram of every document as a Python
 string and looks it up in a dict: for character n-grams that was most of the time
@@ -12,6 +12,12 @@ product of its word occurrences and its words' counts. The counts are those of
 scikit-learn's analyzer, term for term (``tests/test_ngrams.py`` checks it on awkward
 text).
 
+Counting a vocabulary's n-grams in documents (``NgramTable.counts``, what transform
+and prediction do) goes through the compiled loop of :mod:`stancelib._count` where it
+was built: the same keys and hash map, one pass per document instead of some thirty
+array operations per call, which is most of the time of a short input. Without it,
+NumPy counts the same. Learning a vocabulary (``fit_counts``) always uses NumPy.
+
 Only the settings whose analyzer this reproduces exactly are handled (see
 :func:`fast_kind`); for any other, or when the codes would not fit in 64 bits (an
 alphabet of thousands of characters), the vectorizer falls back to scikit-learn's loop.
@@ -23,6 +29,11 @@ import re
 from itertools import chain, repeat
 
 import numpy as np
+
+try:  # the compiled counting loop; without it, NumPy counts the same
+    from . import _count
+except ImportError:  # pragma: no cover - built without a compiler
+    _count = None
 
 WORD_PATTERN = r"(?u)\b\w\w+\b"
 
@@ -369,7 +380,16 @@ class NgramTable:
             else:
                 segments = _Segments(docs, self.kind, self.lowercase)
                 ids = self._word_ids(segments.units)
+            if _count is not None:
+                return self._compiled_counts(ids, segments.lengths, None, dtype, sort)
             return self._segment_counts(segments, ids, dtype, False)
+        if _count is not None:
+            unique, seen, per_doc = _distinct_words(docs, self.lowercase, tokenized)
+            segments = _Segments(unique, "char_wb", lowercase=False)
+            ids = self._char_ids(segments.units)
+            return self._compiled_counts(
+                ids, segments.lengths, (seen, per_doc), dtype, sort
+            )
         words = _Words(docs, self.lowercase, tokenized)
         ids = self._char_ids(words.segments.units)
         per_word = self._segment_counts(words.segments, ids, np.float32, True)
@@ -388,6 +408,45 @@ class NgramTable:
     def __getstate__(self):
         # the token cache is rebuilt on use; a pickle stays the size of the table
         return self.__dict__ | {"_token_ids": None}
+
+    def _compiled_counts(self, ids, lengths, words, dtype, sort):
+        """:meth:`_block_counts` by the compiled loops of :mod:`stancelib._count`.
+
+        ``lengths`` are the units of each segment; ``words`` is None when the
+        segments are the documents, else ``(seen, per_doc)``: the segment (distinct
+        word) of each occurrence and the occurrences of each document, whose counts
+        are added up from their words'.
+        """
+        from scipy import sparse
+
+        index = self.index
+        counted = _count.count_ngrams(
+            ids,
+            lengths,
+            self.base,
+            self.ngram_range[0],
+            self.ngram_range[1],
+            self.kind == "char_wb",
+            index._key,
+            index._value,
+            index._shared.view(np.uint8),
+            index._rest_keys,
+            index._rest_values,
+            int(index._shift),
+        )
+        if words is not None:
+            seen, per_doc = words
+            doc_indptr = np.zeros(len(per_doc) + 1, np.int64)
+            np.cumsum(per_doc, out=doc_indptr[1:])
+            counted = _count.sum_rows(*counted, doc_indptr, seen)
+        indptr, indices, counts = counted
+        if indptr[-1] < 2**31:
+            indptr = indptr.astype(np.int32)
+        shape = (len(indptr) - 1, self.n_features)
+        matrix = sparse.csr_matrix((counts.astype(dtype), indices, indptr), shape=shape)
+        if sort:
+            matrix.sort_indices()
+        return matrix
 
     def _segment_counts(self, segments, ids, dtype, short):
         """Return the count matrix of the documents of ``segments``."""

@@ -76,3 +76,22 @@ def labelled_csv(tmp_path, pairs):
         path, index=False
     )
     return path
+
+
+@pytest.fixture(params=["compiled", "numpy"])
+def counter(request, monkeypatch):
+    """Count n-grams with the compiled loop (stancelib._count), then with NumPy.
+
+    Where the extension was not built (no compiler at install), the compiled case is
+    skipped, or fails if STANCELIB_REQUIRE_COMPILED is set, as CI sets it.
+    """
+    from stancelib import _ngrams
+
+    if request.param == "numpy":
+        monkeypatch.setattr(_ngrams, "_count", None)
+    elif _ngrams._count is None:
+        message = "stancelib._count is not built: n-grams are counted with NumPy"
+        if os.environ.get("STANCELIB_REQUIRE_COMPILED"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return request.param

@@ -1,4 +1,4 @@
-"""The numpy n-gram counter must give exactly scikit-learn's features."""
+"""The n-gram counter, compiled or NumPy, must give exactly scikit-learn's features."""
 
 import pickle
 
@@ -48,7 +48,7 @@ SETTINGS = [
 
 
 @pytest.mark.parametrize("params", SETTINGS, ids=str)
-def test_counts_equal_scikit_learn(params):
+def test_counts_equal_scikit_learn(params, counter):
     params = dict(sublinear_tf=True, dtype=np.float32) | params
     reference = TfidfVectorizer(**params)
     fast = CompactTfidfVectorizer(**params)
@@ -99,7 +99,7 @@ def test_empty_vocabulary_is_an_error():
 
 
 @pytest.mark.parametrize("params", SETTINGS, ids=str)
-def test_token_lists_count_as_their_joined_text(params):
+def test_token_lists_count_as_their_joined_text(params, counter):
     # the predictor passes the views' tokens, not the texts they are joined into
     from stancelib._views import tokens_of
 
@@ -118,7 +118,14 @@ def test_token_lists_count_as_their_joined_text(params):
     for _ in range(2):
         got = table.counts(docs, np.float32, tokenized=True)
         assert got.shape == expected.shape
+        assert got.has_sorted_indices
         assert (got != expected).nnz == 0
+    # unsorted, as the predictor asks: the same entries, each column once per row
+    got = table.counts(docs, np.float32, sort=False, tokenized=True)
+    got.sort_indices()
+    np.testing.assert_array_equal(got.indptr, expected.indptr)
+    np.testing.assert_array_equal(got.indices, expected.indices)
+    np.testing.assert_array_equal(got.data, expected.data)
     # what the table remembers stays out of its pickle, and is found again
     copy = pickle.loads(pickle.dumps(table))
     assert copy._token_ids is None

@@ -46,7 +46,7 @@ def _expected(model, pairs):
 
 
 @pytest.mark.parametrize("name", CLASSIFIERS)
-def test_predictor_gives_the_pipelines_probabilities(pairs, name):
+def test_predictor_gives_the_pipelines_probabilities(pairs, name, counter):
     X, y = pairs[["text", "target"]], pairs["stance"]
     model = stancelib.StanceClassifier(estimator=CLASSIFIERS[name]).fit(X, y)
     predictor = model.to_predictor()
@@ -59,7 +59,7 @@ def test_predictor_gives_the_pipelines_probabilities(pairs, name):
         np.testing.assert_array_equal(model.predict_proba(batch), got)
 
 
-def test_a_pairs_probabilities_do_not_depend_on_its_batch(fitted, pairs):
+def test_a_pairs_probabilities_do_not_depend_on_its_batch(fitted, pairs, counter):
     predictor = fitted.to_predictor()
     batch = UNSEEN + list(zip(pairs["text"], pairs["target"]))
     together = predictor.predict_proba(batch)
