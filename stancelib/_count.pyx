@@ -4,8 +4,9 @@
 :meth:`NgramTable.counts <stancelib._ngrams.NgramTable.counts>` finds every n-gram's
 key, looks it up in the vocabulary's hash map and counts the columns of each
 document. With NumPy that is some thirty array operations per call whatever the
-input's size: most of the time of a short input, and a third of a long one. This
-module does the same work in one pass, document by document. It is optional: without
+input's size, which is most of the time of a short input. This module does the same
+work in one pass, document by document (character n-grams once per distinct word of
+the input, as with NumPy). It is optional: without
 a compiler the package installs without it and ``_ngrams`` counts with NumPy, to the
 same counts.
 """
