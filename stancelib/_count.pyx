@@ -47,17 +47,23 @@ cdef inline int64_t _lookup(
     return -1
 
 
-cdef class _Row:
-    """Adds columns to a CSR row under construction: each column once, in order of
-    first occurrence, through a small open-addressing table (column -> position); a
-    slot is in use for row ``r`` when its stamp is ``r + 1``."""
+cdef class _Rows:
+    """A CSR count matrix built row by row, rows in order: each row's columns once, in
+    order of first occurrence. A small open-addressing table maps a column to its
+    position in the output; a slot is in use for row ``r`` when its stamp is ``r + 1``,
+    so the table is never cleared."""
 
     cdef int64_t *column
     cdef int64_t *position
     cdef int64_t *stamp
-    cdef Py_ssize_t mask
+    cdef Py_ssize_t mask, nnz
+    cdef object indptr_array, indices_array, counts_array
+    cdef int64_t[::1] indptr
+    cdef int32_t[::1] indices
+    cdef int32_t[::1] counts
 
-    def __cinit__(self, Py_ssize_t widest):
+    def __cinit__(self, Py_ssize_t n_rows, Py_ssize_t total, Py_ssize_t widest):
+        """Room for ``total`` entries, at most ``widest`` in a row."""
         cdef Py_ssize_t size = 16, slot
         while size < 2 * widest:
             size <<= 1
@@ -69,36 +75,49 @@ cdef class _Row:
             raise MemoryError()
         for slot in range(size):
             self.stamp[slot] = 0
+        self.indptr_array = np.zeros(n_rows + 1, np.int64)
+        self.indices_array = np.empty(total, np.int32)
+        self.counts_array = np.empty(total, np.int32)
+        self.indptr = self.indptr_array
+        self.indices = self.indices_array
+        self.counts = self.counts_array
+        self.nnz = 0
 
     def __dealloc__(self):
         free(self.column)
         free(self.position)
         free(self.stamp)
 
-    cdef inline Py_ssize_t add(
-        self,
-        Py_ssize_t row,
-        int64_t column,
-        int32_t count,
-        int32_t[::1] indices,
-        int32_t[::1] counts,
-        Py_ssize_t nnz,
+    cdef inline void add(
+        self, Py_ssize_t row, int64_t column, int32_t count
     ) noexcept nogil:
-        """Add ``count`` to ``column`` of ``row``; return the new number of entries."""
+        """Add ``count`` to ``column`` of ``row``, the row being built."""
         cdef Py_ssize_t slot = <Py_ssize_t>(
             (<uint64_t>column * MULTIPLIER) >> 32
         ) & self.mask
         while self.stamp[slot] == row + 1 and self.column[slot] != column:
             slot = (slot + 1) & self.mask
         if self.stamp[slot] == row + 1:
-            counts[self.position[slot]] += count
-            return nnz
+            self.counts[self.position[slot]] += count
+            return
         self.stamp[slot] = row + 1
         self.column[slot] = column
-        self.position[slot] = nnz
-        indices[nnz] = <int32_t>column
-        counts[nnz] = count
-        return nnz + 1
+        self.position[slot] = self.nnz
+        self.indices[self.nnz] = <int32_t>column
+        self.counts[self.nnz] = count
+        self.nnz += 1
+
+    cdef inline void end(self, Py_ssize_t row) noexcept nogil:
+        """Close ``row``."""
+        self.indptr[row + 1] = self.nnz
+
+    def result(self):
+        """Return ``(indptr, indices, counts)``."""
+        return (
+            self.indptr_array,
+            self.indices_array[: self.nnz],
+            self.counts_array[: self.nnz],
+        )
 
 
 def count_ngrams(
@@ -125,7 +144,7 @@ def count_ngrams(
     each row's columns once, in order of first occurrence.
     """
     cdef Py_ssize_t n_segments = lengths.shape[0]
-    cdef Py_ssize_t s, p, n, length, bound, begin, start = 0, widest = 0, total = 0
+    cdef Py_ssize_t s, n, length, bound, begin, start = 0, widest = 0, total = 0
     cdef int64_t code, column, b = base
     cdef uint64_t shift_bits = shift
     with nogil:
@@ -137,16 +156,8 @@ def count_ngrams(
             if short_segments and lengths[s] < min_n:
                 bound += 1
             total += bound
-            if bound > widest:
-                widest = bound
-    indptr_array = np.zeros(n_segments + 1, np.int64)
-    indices_array = np.empty(total, np.int32)
-    counts_array = np.empty(total, np.int32)
-    cdef int64_t[::1] indptr = indptr_array
-    cdef int32_t[::1] indices = indices_array
-    cdef int32_t[::1] counts = counts_array
-    cdef _Row row = _Row(widest)
-    cdef Py_ssize_t nnz = 0
+            widest = max(widest, bound)
+    cdef _Rows rows = _Rows(n_segments, total, widest)
     with nogil:
         for s in range(n_segments):
             length = lengths[s]
@@ -171,10 +182,10 @@ def count_ngrams(
                         shift_bits,
                     )
                     if column >= 0:
-                        nnz = row.add(s, column, 1, indices, counts, nnz)
+                        rows.add(s, column, 1)
             start += length
-            indptr[s + 1] = nnz
-    return indptr_array, indices_array[:nnz], counts_array[:nnz]
+            rows.end(s)
+    return rows.result()
 
 
 def sum_rows(
@@ -199,23 +210,13 @@ def sum_rows(
                 r = doc_rows[j]
                 bound += indptr[r + 1] - indptr[r]
             total += bound
-            if bound > widest:
-                widest = bound
-    out_indptr_array = np.zeros(n_docs + 1, np.int64)
-    out_indices_array = np.empty(total, np.int32)
-    out_counts_array = np.empty(total, np.int32)
-    cdef int64_t[::1] out_indptr = out_indptr_array
-    cdef int32_t[::1] out_indices = out_indices_array
-    cdef int32_t[::1] out_counts = out_counts_array
-    cdef _Row row = _Row(widest)
-    cdef Py_ssize_t nnz = 0
+            widest = max(widest, bound)
+    cdef _Rows rows = _Rows(n_docs, total, widest)
     with nogil:
         for d in range(n_docs):
             for j in range(doc_indptr[d], doc_indptr[d + 1]):
                 r = doc_rows[j]
                 for k in range(indptr[r], indptr[r + 1]):
-                    nnz = row.add(
-                        d, indices[k], counts[k], out_indices, out_counts, nnz
-                    )
-            out_indptr[d + 1] = nnz
-    return out_indptr_array, out_indices_array[:nnz], out_counts_array[:nnz]
+                    rows.add(d, indices[k], counts[k])
+            rows.end(d)
+    return rows.result()
