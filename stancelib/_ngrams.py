@@ -172,30 +172,32 @@ class _Words:
     """The words of a block of documents, for ``char_wb``: each distinct word once.
 
     A word's character n-grams are the same wherever it occurs, so they are found
-    for each distinct word (``segments``, one word per segment) and the documents'
-    counts are ``occurrences`` (documents x distinct words) times the words' counts:
-    one sparse product, with no list of every n-gram occurrence of every document.
+    for each distinct word (``segments``, one word per segment) and a document's
+    counts are the sum of its words' counts: ``seen[indptr[d] : indptr[d + 1]]`` are
+    the distinct words of document ``d``, one per occurrence, in the document's
+    order. :meth:`counts` adds them up with one sparse product, with no list of every
+    n-gram occurrence of every document; the compiled counter adds them up itself.
     """
 
     def __init__(self, docs, lowercase, tokenized=False):
-        from scipy import sparse
-
-        self.unique, seen, per_doc = _distinct_words(docs, lowercase, tokenized)
-        indptr = np.zeros(len(docs) + 1, np.int64)
-        np.cumsum(per_doc, out=indptr[1:])
-        self.occurrences = sparse.csr_matrix(
-            (np.ones(len(seen), np.float32), seen, indptr),
-            shape=(len(docs), len(self.unique)),
-        )
-        # left as written, a word once per occurrence in the document's order: the
-        # product then lists and adds a row's n-grams in an order set by the
-        # document alone, so its features, to the last bit, do not depend on the
-        # other documents of the block
+        self.unique, self.seen, per_doc = _distinct_words(docs, lowercase, tokenized)
+        self.indptr = np.zeros(len(docs) + 1, np.int64)
+        np.cumsum(per_doc, out=self.indptr[1:])
         self.segments = _Segments(self.unique, "char_wb", lowercase=False)
 
     def counts(self, word_counts, dtype, sort=True):
         """Return the documents' counts from each distinct word's counts."""
-        counts = (self.occurrences @ word_counts).astype(dtype, copy=False)
+        from scipy import sparse
+
+        # left as written, a word once per occurrence in the document's order: the
+        # product then lists and adds a row's n-grams in an order set by the
+        # document alone, so its features, to the last bit, do not depend on the
+        # other documents of the block
+        occurrences = sparse.csr_matrix(
+            (np.ones(len(self.seen), np.float32), self.seen, self.indptr),
+            shape=(len(self.indptr) - 1, len(self.unique)),
+        )
+        counts = (occurrences @ word_counts).astype(dtype, copy=False)
         if sort:
             counts.sort_indices()
         return counts
@@ -383,15 +385,11 @@ class NgramTable:
             if _count is not None:
                 return self._compiled_counts(ids, segments.lengths, None, dtype, sort)
             return self._segment_counts(segments, ids, dtype, False)
-        if _count is not None:
-            unique, seen, per_doc = _distinct_words(docs, self.lowercase, tokenized)
-            segments = _Segments(unique, "char_wb", lowercase=False)
-            ids = self._char_ids(segments.units)
-            return self._compiled_counts(
-                ids, segments.lengths, (seen, per_doc), dtype, sort
-            )
         words = _Words(docs, self.lowercase, tokenized)
         ids = self._char_ids(words.segments.units)
+        if _count is not None:
+            lengths = words.segments.lengths
+            return self._compiled_counts(ids, lengths, words, dtype, sort)
         per_word = self._segment_counts(words.segments, ids, np.float32, True)
         return words.counts(per_word, dtype, sort)
 
@@ -413,9 +411,8 @@ class NgramTable:
         """:meth:`_block_counts` by the compiled loops of :mod:`stancelib._count`.
 
         ``lengths`` are the units of each segment; ``words`` is None when the
-        segments are the documents, else ``(seen, per_doc)``: the segment (distinct
-        word) of each occurrence and the occurrences of each document, whose counts
-        are added up from their words'.
+        segments are the documents, else the block's :class:`_Words`, whose
+        documents' counts are added up from their words'.
         """
         from scipy import sparse
 
@@ -435,10 +432,7 @@ class NgramTable:
             int(index._shift),
         )
         if words is not None:
-            seen, per_doc = words
-            doc_indptr = np.zeros(len(per_doc) + 1, np.int64)
-            np.cumsum(per_doc, out=doc_indptr[1:])
-            counted = _count.sum_rows(*counted, doc_indptr, seen)
+            counted = _count.sum_rows(*counted, words.indptr, words.seen)
         indptr, indices, counts = counted
         if indptr[-1] < 2**31:
             indptr = indptr.astype(np.int32)
