@@ -9,10 +9,15 @@ work in one pass, document by document (character n-grams once per distinct word
 the input, as with NumPy). It is optional: without
 a compiler the package installs without it and ``_ngrams`` counts with NumPy, to the
 same counts.
+
+:func:`add_scores` turns a block's counts into tf-idf features and multiplies them by
+a linear model's weights, row by row, as ``_ngrams.weigh`` and a sparse product do,
+without making the block's feature matrix.
 """
 
 import numpy as np
 
+from libc.math cimport fabsf, logf, sqrt
 from libc.stdint cimport int32_t, int64_t, uint64_t, uint8_t
 from libc.stdlib cimport free, malloc
 
@@ -220,3 +225,70 @@ def sum_rows(
                     rows.add(d, indices[k], counts[k])
             rows.end(d)
     return rows.result()
+
+
+def add_scores(
+    const int64_t[::1] indptr,
+    const int32_t[::1] indices,
+    const int32_t[::1] counts,
+    bint binary,
+    bint sublinear,
+    const float[::1] idf,
+    int norm,
+    const double[:, ::1] weights,
+    double[:, ::1] scores,
+):
+    """Add the tf-idf features of each row of a CSR count matrix, times ``weights``,
+    to the row of ``scores``.
+
+    The features are ``_ngrams.weigh``'s, in float32 as there: counts, 1 if
+    ``binary``, ``1 + log`` if ``sublinear``, times ``idf`` (None: no idf), divided
+    by the row's l2 norm (``norm`` 2), l1 norm (1) or not (0). Each row's terms are
+    added in the row's order, so a row's scores do not depend on the other rows.
+    """
+    cdef Py_ssize_t n_rows = indptr.shape[0] - 1, width = weights.shape[1]
+    cdef Py_ssize_t r, k, c, widest = 0
+    cdef bint weighted = idf is not None
+    cdef float value
+    cdef double total, scale
+    cdef const double *row_weights
+    cdef Py_ssize_t n_columns = weights.shape[0], outside = 0
+    if scores.shape[0] != n_rows or scores.shape[1] != width:
+        raise ValueError("scores must have a row per count row, a column per weight")
+    if weighted and idf.shape[0] != n_columns:
+        raise ValueError("idf must have a value per row of weights")
+    with nogil:
+        for r in range(n_rows):
+            widest = max(widest, indptr[r + 1] - indptr[r])
+        for k in range(indices.shape[0]):
+            if indices[k] < 0 or indices[k] >= n_columns:
+                outside += 1
+    if outside:
+        raise ValueError("a column of the counts has no row in weights")
+    cdef float *values = <float *>malloc(max(widest, 1) * sizeof(float))
+    if not values:
+        raise MemoryError()
+    with nogil:
+        for r in range(n_rows):
+            total = 0.0
+            for k in range(indptr[r], indptr[r + 1]):
+                value = 1.0 if binary else <float>counts[k]
+                if sublinear:
+                    value = logf(value) + <float>1.0
+                if weighted:
+                    value = value * idf[indices[k]]
+                values[k - indptr[r]] = value
+                if norm == 2:
+                    total += <double>(value * value)
+                elif norm == 1:
+                    total += <double>fabsf(value)
+            if norm == 2:
+                total = sqrt(total)
+            # an all-zero row stays as it is, as in weigh
+            scale = total if norm != 0 and total != 0.0 else 1.0
+            for k in range(indptr[r], indptr[r + 1]):
+                value = <float>(values[k - indptr[r]] / scale)
+                row_weights = &weights[indices[k], 0]
+                for c in range(width):
+                    scores[r, c] += <double>value * row_weights[c]
+    free(values)

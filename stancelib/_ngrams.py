@@ -13,10 +13,11 @@ scikit-learn's analyzer, term for term (``tests/test_ngrams.py`` checks it on aw
 text).
 
 Counting a vocabulary's n-grams in documents (``NgramTable.counts``, what transform
-and prediction do) goes through the compiled loop of :mod:`stancelib._count` where it
-was built: the same keys and hash map, one pass per document instead of some thirty
-array operations per call, which is most of the time of a short input. Without it,
-NumPy counts the same. Learning a vocabulary (``fit_counts``) always uses NumPy.
+does, and ``NgramTable.rows``, what prediction does) goes through the compiled loop of
+:mod:`stancelib._count` where it was built: the same keys and hash map, one pass per
+document instead of some thirty array operations per call, which is most of the time
+of a short input. Without it, NumPy counts the same. Learning a vocabulary
+(``fit_counts``) always uses NumPy.
 
 Only the settings whose analyzer this reproduces exactly are handled (see
 :func:`fast_kind`); for any other, or when the codes would not fit in 64 bits (an
@@ -376,22 +377,22 @@ class NgramTable:
         return sparse.vstack(blocks, format="csr")
 
     def _block_counts(self, docs, dtype, sort, tokenized=False):
+        if _count is not None:
+            return self._matrix(*self.rows(docs, tokenized), dtype, sort)
         if self.kind != "char_wb":
-            if tokenized:
-                segments, ids = self._token_units(docs)
-            else:
-                segments = _Segments(docs, self.kind, self.lowercase)
-                ids = self._word_ids(segments.units)
-            if _count is not None:
-                return self._compiled_counts(ids, segments.lengths, None, dtype, sort)
+            segments, ids = self._word_units(docs, tokenized)
             return self._segment_counts(segments, ids, dtype, False)
         words = _Words(docs, self.lowercase, tokenized)
         ids = self._char_ids(words.segments.units)
-        if _count is not None:
-            lengths = words.segments.lengths
-            return self._compiled_counts(ids, lengths, words, dtype, sort)
         per_word = self._segment_counts(words.segments, ids, np.float32, True)
         return words.counts(per_word, dtype, sort)
+
+    def _word_units(self, docs, tokenized):
+        """Return the segments and unit ids of docs, for the word kinds."""
+        if tokenized:
+            return self._token_units(docs)
+        segments = _Segments(docs, self.kind, self.lowercase)
+        return segments, self._word_ids(segments.units)
 
     def _token_units(self, docs):
         """Return the segments (one per doc) and unit ids of token lists."""
@@ -407,15 +408,21 @@ class NgramTable:
         # the token cache is rebuilt on use; a pickle stays the size of the table
         return self.__dict__ | {"_token_ids": None}
 
-    def _compiled_counts(self, ids, lengths, words, dtype, sort):
-        """:meth:`_block_counts` by the compiled loops of :mod:`stancelib._count`.
+    def rows(self, docs, tokenized=False):
+        """Count ``docs`` with the compiled loops of :mod:`stancelib._count`, which
+        must be built; :meth:`counts` splits long inputs into blocks, this does not.
 
-        ``lengths`` are the units of each segment; ``words`` is None when the
-        segments are the documents, else the block's :class:`_Words`, whose
-        documents' counts are added up from their words'.
+        Returns ``(indptr, indices, counts)`` of the CSR count matrix (int64, int32,
+        int32): each row's columns once, in order of first occurrence.
         """
-        from scipy import sparse
-
+        if self.kind == "char_wb":
+            # each distinct word's n-grams, then a document's words added up
+            words = _Words(docs, self.lowercase, tokenized)
+            ids, lengths = self._char_ids(words.segments.units), words.segments.lengths
+        else:
+            words = None
+            segments, ids = self._word_units(docs, tokenized)
+            lengths = segments.lengths
         index = self.index
         counted = _count.count_ngrams(
             ids,
@@ -433,7 +440,12 @@ class NgramTable:
         )
         if words is not None:
             counted = _count.sum_rows(*counted, words.indptr, words.seen)
-        indptr, indices, counts = counted
+        return counted
+
+    def _matrix(self, indptr, indices, counts, dtype, sort):
+        """Return the CSR matrix of :meth:`rows`' arrays."""
+        from scipy import sparse
+
         if indptr[-1] < 2**31:
             indptr = indptr.astype(np.int32)
         shape = (len(indptr) - 1, self.n_features)

@@ -4,8 +4,10 @@ Predicting needs the target views (plain Python), each vectorizer's n-gram table
 idf weights, and the linear classifier's weights and calibration: NumPy arrays. A
 :class:`StancePredictor` holds just those. It loads and predicts without importing
 scikit-learn or pandas (importing scikit-learn alone takes a second or more), and
-without a pipeline's per-call input checks; the n-gram counts and the scores are
-SciPy sparse products. Its probabilities are those of the
+without a pipeline's per-call input checks. Where :mod:`stancelib._count` was built,
+the n-grams of a row are counted, weighed and multiplied by the weights in one
+compiled pass, with no feature matrix; without it, the features are a SciPy sparse
+matrix and the scores a sparse product. Its probabilities are those of the
 classifier it was made from, to float rounding (``tests/test_predictor.py``).
 
 :meth:`StanceClassifier.predict_proba <stancelib.StanceClassifier.predict_proba>`
@@ -16,8 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _ngrams
 from ._ngrams import _BLOCK, weigh
-from ._views import no_cycle_collection, tokens_of
+from ._views import VIEWS, no_cycle_collection, tokens_of
 from .data import pair_columns
 from .targets import normalize
 
@@ -49,6 +52,29 @@ class _View:
         """
         counts = self.table.counts(docs, self.dtype, sort=False, tokenized=True)
         return weigh(counts, self.binary, self.sublinear, self.idf, self.norm)
+
+    def add_scores(self, docs, weights, scores):
+        """Add ``features(docs) @ weights`` to ``scores``.
+
+        The compiled loop (:func:`stancelib._count.add_scores`) computes each row's
+        features and products in turn, without the block's feature matrix.
+        """
+        compiled = _ngrams._count
+        if compiled is None or self.dtype != np.float32:  # float32 only, as there
+            scores += self.features(docs) @ weights
+            return
+        compiled.add_scores(
+            *self.table.rows(docs, tokenized=True),
+            self.binary,
+            self.sublinear,
+            self.idf,
+            _NORMS[self.norm],
+            weights,
+            scores,
+        )
+
+
+_NORMS = {None: 0, "l1": 1, "l2": 2}
 
 
 class _Linear:
@@ -86,12 +112,14 @@ class _Linear:
         self.weights = np.ascontiguousarray(self.weights, np.float64)
         self.intercept = np.hstack([np.ravel(m.intercept_) for m in blocks])
 
-    def proba(self, parts, n):
-        """Return the probabilities of ``n`` rows from their features: one
-        (first column, sparse matrix) pair per view."""
+    def proba(self, views, tokens):
+        """Return the probabilities of rows from their tokens (by view, those of
+        :func:`~stancelib._views.tokens_of`), read by ``views`` (:class:`_View`)."""
+        n = len(tokens[VIEWS[0]])
         scores = np.zeros((n, self.weights.shape[1]))
-        for offset, X in parts:
-            scores += X @ self.weights[offset : offset + X.shape[1]]
+        for view in views:
+            part = self.weights[view.offset : view.offset + view.table.n_features]
+            view.add_scores(tokens[view.column], part, scores)
         scores += self.intercept
         proba = np.zeros((n, len(self.classes)))
         start = 0
@@ -283,26 +311,28 @@ class StancePredictor:
 
     def _block_proba(self, texts, targets):
         with no_cycle_collection():  # see there: many small lists, no cycles
-            views = tokens_of(texts, targets, self.aliases, self.mask_target)
-            parts = [(v.offset, v.features(views[v.column])) for v in self.views]
+            tokens = tokens_of(texts, targets, self.aliases, self.mask_target)
+            proba = self.model.proba(self.views, tokens)
+            if self.target_models:
+                self._target_proba(targets, tokens, proba)
             # freed now, the lists are not scanned when the collector resumes
-            del views
-        proba = self.model.proba(parts, len(texts))
-        if self.target_models:
-            # the rows of each target that has a model of its own, in one pass
-            rows_of = {}
-            for i, target in enumerate(targets):
-                key = normalize(target)
-                if key in self.target_models:
-                    rows_of.setdefault(key, []).append(i)
-            for key, chosen in rows_of.items():
-                model = self.target_models[key]
-                picked = [(offset, X[chosen]) for offset, X in parts]
-                part = model.proba(picked, len(chosen))
-                proba[chosen] = 0.0
-                columns = np.searchsorted(self.classes_, model.classes)
-                proba[np.ix_(chosen, columns)] = part
+            del tokens
         return proba
+
+    def _target_proba(self, targets, tokens, proba):
+        """Give the rows of each target that has a model of its own that model's
+        probabilities, in place."""
+        rows_of = {}
+        for i, target in enumerate(targets):
+            key = normalize(target)
+            if key in self.target_models:
+                rows_of.setdefault(key, []).append(i)
+        for key, chosen in rows_of.items():
+            model = self.target_models[key]
+            picked = {name: [docs[i] for i in chosen] for name, docs in tokens.items()}
+            proba[chosen] = 0.0
+            columns = np.searchsorted(self.classes_, model.classes)
+            proba[np.ix_(chosen, columns)] = model.proba(self.views, picked)
 
     def __getstate__(self):
         state = self.__dict__.copy()

@@ -89,9 +89,25 @@ def counter(request, monkeypatch):
 
     if request.param == "numpy":
         monkeypatch.setattr(_ngrams, "_count", None)
-    elif _ngrams._count is None:
+    else:
+        _compiled_loops()
+    return request.param
+
+
+@pytest.fixture
+def compiled():
+    """The compiled loops, :mod:`stancelib._count` (see :func:`_compiled_loops`)."""
+    return _compiled_loops()
+
+
+def _compiled_loops():
+    """Return :mod:`stancelib._count`; where the extension was not built, skip the
+    test, or fail it if STANCELIB_REQUIRE_COMPILED is set, as CI sets it."""
+    from stancelib import _ngrams
+
+    if _ngrams._count is None:
         message = "stancelib._count is not built: n-grams are counted with NumPy"
         if os.environ.get("STANCELIB_REQUIRE_COMPILED"):
             pytest.fail(message)
         pytest.skip(message)
-    return request.param
+    return _ngrams._count

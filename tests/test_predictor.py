@@ -159,3 +159,33 @@ def test_extreme_scores_give_probabilities_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         np.testing.assert_array_equal(_expit(np.array([-1e4, 0.0, 1e4])), [0, 0.5, 1])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+        dict(ngram_range=(1, 2), binary=True),
+        dict(ngram_range=(1, 2), norm="l1", use_idf=False),
+        dict(ngram_range=(1, 1), norm=None, sublinear_tf=True),
+    ],
+    ids=str,
+)
+def test_compiled_scores_are_the_features_times_the_weights(params, compiled, pairs):
+    from stancelib.classifier import CompactTfidfVectorizer
+    from stancelib.predictor import _View
+
+    texts = pairs["text"].tolist()
+    vectorizer = CompactTfidfVectorizer(dtype=np.float32, **params).fit(texts)
+    view = _View(vectorizer, "sentence", vectorizer._fast_kind(), 0)
+    docs = [text.split() for text in texts] + [[], ["unseen", "zyxt"]]
+    weights = np.random.default_rng(0).normal(size=(view.table.n_features, 3))
+    scores = np.ones((len(docs), 3))
+    view.add_scores(docs, weights, scores)
+    expected = 1.0 + view.features(docs) @ weights
+    np.testing.assert_allclose(scores, expected, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="a row per count row"):
+        view.add_scores(docs, weights, scores[1:])
+    # columns the weights do not cover (or an idf longer than the weights)
+    with pytest.raises(ValueError, match="weights"):
+        view.add_scores(docs, weights[:5], scores[:, :3])
