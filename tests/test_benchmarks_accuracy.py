@@ -41,8 +41,10 @@ def test_accuracy_quick_run_on_french2017(accuracy, tmp_path):
     assert table["dataset"].tolist() == ["French 2017 (Macron test)"]
     assert 0 <= table.loc[0, "stancelib"] <= 100
     assert 0 <= table.loc[0, "baseline_per_target"] <= 100
+    reached = table.loc[0, "stancelib"] >= table.loc[0, "goal"]
+    assert table.loc[0, "met"] == ("yes" if reached else "no")
     saved = pd.read_csv(tmp_path / "accuracy-french2017-quick.csv")
-    assert list(saved.columns[:9]) == accuracy.COLUMNS
+    assert list(saved.columns[: len(accuracy.COLUMNS)]) == accuracy.COLUMNS
     markdown = (tmp_path / "accuracy-french2017-quick.md").read_text()
     assert markdown.startswith("| dataset | metric | stancelib |")
 
