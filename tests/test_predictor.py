@@ -188,4 +188,4 @@ def test_compiled_scores_are_the_features_times_the_weights(params, compiled, pa
         view.add_scores(docs, weights, scores[1:])
     # columns the weights do not cover (or an idf longer than the weights)
     with pytest.raises(ValueError, match="weights"):
-        view.add_scores(docs, weights[:5], scores[:, :3])
+        view.add_scores(docs, weights[:5], scores)
