@@ -119,7 +119,7 @@ def _search(
     if not folded:
         return []
     if " " in folded and (
-        _ODD_SPACING.search(folded_text) if odd_spacing is None else odd_spacing
+        _odd_spacing(folded_text) if odd_spacing is None else odd_spacing
     ):
         # the text spaces words unusually (newlines, double spaces): match by regex
         return [m.span() for m in _pattern(folded).finditer(folded_text)]
@@ -144,6 +144,19 @@ def _search(
 
 
 _ODD_SPACING = re.compile(r"\s\s|[^\S ]")
+
+
+def _odd_spacing(folded_text: str) -> bool:
+    """Whether a text has two whitespace characters in a row, or one that is not a
+    space (newlines, tabs, no-break spaces...).
+
+    Such whitespace is never printable, so a text with no double space that
+    ``isprintable`` (most texts: both are quick scans in C) has none; the others are
+    searched with the regex.
+    """
+    if "  " not in folded_text and folded_text.isprintable():
+        return False
+    return bool(_ODD_SPACING.search(folded_text))
 
 
 @lru_cache(maxsize=65536)
@@ -206,7 +219,7 @@ def find_folded(
     odd_spacing = None
     for name in names:
         if odd_spacing is None and " " in _fold_name(name):
-            odd_spacing = bool(_ODD_SPACING.search(folded_text))
+            odd_spacing = _odd_spacing(folded_text)
         spans = _search(folded_text, name, odd_spacing)
         if spans:
             return spans

@@ -1,6 +1,15 @@
+import re
+import sys
+
 import pytest
 
-from stancelib.targets import aliases_of, find_mentions, normalize
+from stancelib.targets import (
+    _ODD_SPACING,
+    _odd_spacing,
+    aliases_of,
+    find_mentions,
+    normalize,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +73,12 @@ def test_normalize_keeps_length():
 
 def test_aliases_of_unknown_target_is_empty():
     assert aliases_of("the Zorbanian accord") == []
+
+
+def test_fast_odd_spacing_test_agrees_with_the_regex():
+    # every code point alone, and every pair of whitespace characters
+    points = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000]
+    spaces = [c for c in points if re.fullmatch(r"\s", c)]
+    texts = [f"a{c}b" for c in points] + [f"a{c}{d}b" for c in spaces for d in spaces]
+    differ = [t for t in texts if _odd_spacing(t) != bool(_ODD_SPACING.search(t))]
+    assert not differ
