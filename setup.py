@@ -1,6 +1,7 @@
-"""The compiled n-gram counting loop (stancelib/_count.pyx); everything else is in
-pyproject.toml. The extension is optional: where it cannot be built, stancelib installs
-without it and counts n-grams with NumPy, to the same counts."""
+"""The compiled loops (stancelib/_count.pyx: target views, n-gram counting, scoring);
+everything else is in pyproject.toml. The extension is optional: where it cannot be
+built, stancelib installs without it and computes the same results in Python and
+NumPy."""
 
 from setuptools import Extension, setup
 

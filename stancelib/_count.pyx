@@ -1,18 +1,25 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""The n-gram counting loop of :mod:`stancelib._ngrams`, compiled.
+"""The compiled loops of stancelib: target views, n-gram counting and scoring.
+
+It is optional: without a compiler the package installs without it, and the Python
+and NumPy code it stands in for computes the same results (the tests compare both).
 
 :meth:`NgramTable.counts <stancelib._ngrams.NgramTable.counts>` finds every n-gram's
 key, looks it up in the vocabulary's hash map and counts the columns of each
 document. With NumPy that is some thirty array operations per call whatever the
-input's size, which is most of the time of a short input. This module does the same
-work in one pass, document by document (character n-grams once per distinct word of
-the input, as with NumPy). It is optional: without
-a compiler the package installs without it and ``_ngrams`` counts with NumPy, to the
-same counts.
+input's size, which is most of the time of a short input. :func:`count_ngrams` does
+the same work in one pass, document by document (character n-grams once per distinct
+word of the input, as with NumPy).
 
 :func:`add_scores` turns a block's counts into tf-idf features and multiplies them by
 a linear model's weights, row by row, as ``_ngrams.weigh`` and a sparse product do,
 without making the block's feature matrix.
+
+:func:`target_tokens_many` computes the target views' tokens of many pairs, as
+``_views.target_tokens`` does one pair's in Python (tokenizing by hand instead of by
+regex, the clause, negation scope and cue features in C loops); :func:`token_units`
+and :func:`distinct_tokens` turn those token lists into the unit ids ``_ngrams``
+counts.
 """
 
 import numpy as np
@@ -292,3 +299,309 @@ def add_scores(
                 for c in range(width):
                     scores[r, c] += <double>value * row_weights[c]
     free(values)
+
+
+# ---------------------------------------------------------------------------------
+# The target views' tokens (stancelib._views.target_tokens), compiled.
+
+from cpython.dict cimport PyDict_GetItem
+from cpython.object cimport PyObject
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISSPACE
+
+
+cdef inline bint _is_word(Py_UCS4 ch) noexcept:
+    """Whether ``ch`` is a word character of Python's ``re`` (``\\w``)."""
+    return ch == u"_" or Py_UNICODE_ISALNUM(ch)
+
+
+cdef void _split(str text, Py_ssize_t start, Py_ssize_t end, list out) except *:
+    """Append the tokens of ``text[start:end]`` to ``out``, as ``_views._tokens``
+    finds them: runs of word characters (a final "n't" split off), and every other
+    character but whitespace alone."""
+    cdef Py_ssize_t i = start, j
+    cdef Py_UCS4 ch
+    while i < end:
+        ch = text[i]
+        if _is_word(ch):
+            j = i + 1
+            while j < end and _is_word(text[j]):
+                j += 1
+            if (
+                j + 1 < end
+                and text[j - 1] == u"n"
+                and text[j] == u"'"
+                and text[j + 1] == u"t"
+            ):
+                if j - 1 > i:
+                    out.append(text[i : j - 1])
+                out.append(u"n't")
+                i = j + 2
+            else:
+                out.append(text[i:j])
+                i = j
+        elif Py_UNICODE_ISSPACE(ch):
+            i += 1
+        else:
+            out.append(text[i : i + 1])
+            i += 1
+
+
+# the cue features of a cue class (index 0-2), by negation, side and distance
+cdef tuple _CLASSES = (u"sup", u"opp", u"con")
+cdef dict _CLASS_INDEX = {cls: k for k, cls in enumerate(_CLASSES)}
+cdef list _BARE = [[cls, cls + u"_neg"] for cls in _CLASSES]
+cdef list _SIDED = [
+    [[cls + u"_" + side, cls + u"_" + side + u"_neg"] for side in u"LR"]
+    for cls in _CLASSES
+]
+cdef list _FAR = [
+    [[cls + u"_" + side + u"_" + d for d in (u"d1", u"d2", u"d3")] for side in u"LR"]
+    for cls in _CLASSES
+]
+cdef list _ANY = [u"any_" + cls for cls in _CLASSES]
+cdef list _OUT = [u"out_" + cls for cls in _CLASSES]
+cdef list _GOVCLS = [[u"govcls_" + cls, u"govcls_" + cls + u"_neg"] for cls in _CLASSES]
+cdef list _GOVSIDE = [u"govside_L", u"govside_R"]
+
+
+cdef class _Tables:
+    """What the views read from :mod:`stancelib._views` and :mod:`stancelib.targets`."""
+
+    # the fold table and the cue cache compute what they miss (__missing__)
+    cdef object fold, cues, find
+    cdef frozenset negations, boundaries, stopwords
+
+    def __init__(self, fold, find, cues, negations, boundaries, stopwords):
+        self.fold = fold
+        self.find = find
+        self.cues = cues
+        self.negations = negations
+        self.boundaries = boundaries
+        self.stopwords = stopwords
+
+
+def views_tables(fold, find, cues, negations, boundaries, stopwords):
+    """Bundle the tables :func:`target_tokens_many` reads (see there)."""
+    return _Tables(fold, find, cues, negations, boundaries, stopwords)
+
+
+cdef inline int _cue_index(object cues, str token) except -2:
+    """The cue class of a token (0-2), or -1; ``cues`` is ``_views._CUE_CACHE``."""
+    cdef PyObject *known = PyDict_GetItem(cues, token)
+    if known is NULL:  # not seen yet: the cache works it out
+        found = cues[token]
+    else:
+        found = <object>known
+    if found is None:
+        return -1
+    return _CLASS_INDEX[found]
+
+
+cdef list _cue_tokens(
+    _Tables t, list tokens, Py_ssize_t first, Py_ssize_t lo, Py_ssize_t hi,
+    const unsigned char[::1] negated,
+):
+    """``_views._cue_tokens``; ``first`` -1 when the target was not found."""
+    cdef list out = []
+    cdef Py_ssize_t i, n = len(tokens), gap, gov_i = -1
+    cdef int cls, gov_cls = -1, neg, gov_neg = 0, side, gov_side = 0, d
+    cdef str tok
+    for i in range(n):
+        cls = _cue_index(t.cues, <str>tokens[i])
+        if cls < 0:
+            continue
+        if first < 0:
+            out.append(_ANY[cls])
+            continue
+        if not lo <= i < hi:
+            out.append(_OUT[cls])
+            continue
+        side = 0 if i < first else 1
+        neg = negated[i]
+        gap = i - first if i > first else first - i
+        d = 0 if gap <= 2 else 1 if gap <= 5 else 2
+        out.append(_BARE[cls][neg])
+        out.append(_SIDED[cls][side][neg])
+        out.append(_FAR[cls][side][d])
+        if side == 0 or gov_i < 0:
+            gov_i, gov_cls, gov_neg, gov_side = i, cls, neg, side
+    if gov_i >= 0:
+        tok = tokens[gov_i]
+        out.append(u"gov_" + tok[:6] + (u"_neg" if gov_neg else u""))
+        out.append(_GOVCLS[gov_cls][gov_neg])
+        out.append(_GOVSIDE[gov_side])
+    if first >= 0:
+        # the nearest content word on each side of the mention, within the clause
+        for i in range(first - 1, lo - 1, -1):
+            tok = tokens[i]
+            if tok not in t.stopwords and tok.isalpha():
+                out.append(u"left_" + tok[:6])
+                break
+        for i in range(first + 1, hi):
+            tok = tokens[i]
+            if tok not in t.stopwords and tok.isalpha():
+                out.append(u"right_" + tok[:6])
+                break
+    return out
+
+
+cdef tuple _target_tokens(_Tables t, str text, str target, aliases, bint mask):
+    """``_views.target_tokens`` of one pair."""
+    cdef str folded = text.translate(t.fold)
+    cdef list spans = t.find(folded, target, aliases, partial=True)
+    cdef list tokens, sentence, clause, cues
+    cdef list words = target.translate(t.fold).split()
+    cdef Py_ssize_t n, i, lo, hi, first = -1, done = 0, start, end, before
+    cdef bint active
+    cdef object span
+    cdef unsigned char[::1] negated
+    if not spans:
+        tokens = []
+        _split(folded, 0, len(folded), tokens)
+        cues = [u"notfound", u"question"] if u"?" in tokens else [u"notfound"]
+        cues += _cue_tokens(t, tokens, -1, 0, len(tokens), None)
+        return tokens, tokens, cues, words
+    # each run of tokens touching a mention becomes one TGT (_views._mask_mentions)
+    tokens = []
+    for span in sorted(spans):
+        start, end = span
+        if start < done:  # overlaps the previous mention
+            done = max(done, end)
+            continue
+        before = len(tokens)
+        _split(folded, done, start, tokens)
+        if len(tokens) > before or before == 0:
+            if first < 0:
+                first = len(tokens)
+            tokens.append(u"TGT")
+        done = end
+    _split(folded, done, len(folded), tokens)
+    if mask:
+        sentence = tokens
+    else:
+        sentence = []
+        _split(folded, 0, len(folded), sentence)
+    cues = [u"question"] if u"?" in tokens else []
+    n = len(tokens)
+    # the clause: from the boundary before the mention to the one after it
+    lo = first
+    while lo > 0 and tokens[lo - 1] not in t.boundaries:
+        lo -= 1
+    # a coordinated object ("welcome the accord and TGT") borrows the clause before
+    if lo > 0:
+        i = lo
+        while i < first and tokens[i] in t.stopwords:
+            i += 1
+        if i == first:
+            lo -= 1
+            while lo > 0 and tokens[lo - 1] not in t.boundaries:
+                lo -= 1
+    hi = first + 1
+    while hi < n and tokens[hi] not in t.boundaries:
+        hi += 1
+    negated = bytearray(n)
+    if t.negations.isdisjoint(tokens):  # most sentences: nothing is negated
+        clause = tokens[lo:hi]
+    else:
+        active = False
+        for i in range(n):
+            if tokens[i] in t.boundaries:
+                active = False
+            negated[i] = active
+            if tokens[i] in t.negations:
+                active = True
+        clause = []
+        for i in range(lo, hi):
+            if negated[i] and tokens[i] != u"TGT":
+                clause.append(u"not_" + tokens[i])
+            else:
+                clause.append(tokens[i])
+    cues += _cue_tokens(t, tokens, first, lo, hi, negated)
+    return sentence, clause, cues, words
+
+
+def target_tokens_many(texts, targets, aliases, bint mask, _Tables tables):
+    """Return ``_views.target_tokens`` of each pair, as four lists (one a view).
+
+    ``texts`` and ``targets`` are sequences of str; ``tables`` comes from
+    :func:`views_tables`. The Python functions of ``_views`` are the reference: the
+    tests check that both give the same tokens.
+    """
+    cdef list sentence = [], clause = [], cues = [], words = []
+    cdef tuple views
+    for text, target in zip(texts, targets):
+        views = _target_tokens(tables, text, target, aliases, mask)
+        sentence.append(views[0])
+        clause.append(views[1])
+        cues.append(views[2])
+        words.append(views[3])
+    return sentence, clause, cues, words
+
+
+
+# ---------------------------------------------------------------------------------
+# Token lists to unit ids (stancelib._ngrams, for pre-tokenized documents).
+
+
+def token_units(list docs, object ids_of):
+    """Return each doc's number of units and all the units' ids, doc after doc.
+
+    ``docs`` are lists of tokens; ``ids_of`` maps a token to the tuple of its units'
+    ids (``_ngrams._TokenIds``, which finds the tokens it lacks). As
+    ``NgramTable._token_units`` computes them with NumPy.
+    """
+    cdef Py_ssize_t n = len(docs), d, size = 0, room = 16, begin
+    cdef list doc
+    cdef PyObject *known
+    for d in range(n):
+        doc = docs[d]
+        room += len(doc)  # most tokens are one unit or none
+    lengths = np.empty(n, np.int64)
+    ids = np.empty(room, np.int64)
+    cdef int64_t[::1] length_of = lengths
+    cdef int64_t[::1] id_of = ids
+    for d in range(n):
+        doc = docs[d]
+        begin = size
+        for token in doc:
+            known = PyDict_GetItem(ids_of, token)
+            found = ids_of[token] if known is NULL else <object>known
+            for unit in <tuple?>found:
+                if size == room:
+                    room *= 2
+                    ids = np.concatenate([ids, np.empty(room - size, np.int64)])
+                    id_of = ids
+                id_of[size] = unit
+                size += 1
+        length_of[d] = size - begin
+    return lengths, ids[:size]
+
+
+def distinct_tokens(list docs):
+    """Return the distinct tokens of ``docs`` (lists of tokens) in order of first
+    occurrence, the index of each occurrence among them, and the tokens per doc, as
+    ``_ngrams._distinct_words`` does before lowercasing."""
+    cdef Py_ssize_t n = len(docs), d, total = 0, k = 0
+    cdef list doc, unique = []
+    cdef dict index = {}
+    cdef PyObject *known
+    for d in range(n):
+        doc = docs[d]
+        total += len(doc)
+    per_doc = np.empty(n, np.int64)
+    seen = np.empty(total, np.int64)
+    cdef int64_t[::1] per = per_doc
+    cdef int64_t[::1] where = seen
+    for d in range(n):
+        doc = docs[d]
+        per[d] = len(doc)
+        for token in doc:
+            known = PyDict_GetItem(index, token)
+            if known is NULL:
+                where[k] = len(unique)
+                index[token] = len(unique)
+                unique.append(token)
+            else:
+                where[k] = <object>known
+            k += 1
+    return unique, seen, per_doc

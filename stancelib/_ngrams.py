@@ -158,11 +158,14 @@ def _distinct_words(docs, lowercase, tokenized=False):
     which costs a little work and changes no count.
     """
     tokens = docs if tokenized else [doc.split() for doc in docs]
-    per_doc = np.fromiter(map(len, tokens), np.int64, len(tokens))
-    flat = list(chain.from_iterable(tokens))
-    index = {word: i for i, word in enumerate(dict.fromkeys(flat))}
-    seen = np.fromiter(map(index.__getitem__, flat), np.int64, len(flat))
-    unique = list(index)
+    if _count is not None and type(tokens) is list:
+        unique, seen, per_doc = _count.distinct_tokens(tokens)
+    else:
+        per_doc = np.fromiter(map(len, tokens), np.int64, len(tokens))
+        flat = list(chain.from_iterable(tokens))
+        index = {word: i for i, word in enumerate(dict.fromkeys(flat))}
+        seen = np.fromiter(map(index.__getitem__, flat), np.int64, len(flat))
+        unique = list(index)
     if lowercase and unique:
         # lowercasing adds and removes no spaces: one call for all the words
         unique = " ".join(unique).lower().split(" ")
@@ -398,6 +401,9 @@ class NgramTable:
         """Return the segments (one per doc) and unit ids of token lists."""
         if self._token_ids is None:
             self._token_ids = _TokenIds(self)
+        if _count is not None and type(docs) is list:
+            lengths, ids = _count.token_units(docs, self._token_ids)
+            return _DocSegments(lengths), ids
         per_doc = np.fromiter(map(len, docs), np.int64, len(docs))
         parts = list(map(self._token_ids.__getitem__, chain.from_iterable(docs)))
         sizes = np.fromiter(map(len, parts), np.int64, len(parts))

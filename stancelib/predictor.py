@@ -1,13 +1,14 @@
 """StancePredictor: a fitted StanceClassifier reduced to what prediction needs.
 
-Predicting needs the target views (plain Python), each vectorizer's n-gram table and
-idf weights, and the linear classifier's weights and calibration: NumPy arrays. A
+Predicting needs the target views (no scikit-learn), each vectorizer's n-gram table
+and idf weights, and the linear classifier's weights and calibration: NumPy arrays. A
 :class:`StancePredictor` holds just those. It loads and predicts without importing
 scikit-learn or pandas (importing scikit-learn alone takes a second or more), and
 without a pipeline's per-call input checks. Where :mod:`stancelib._count` was built,
-the n-grams of a row are counted, weighed and multiplied by the weights in one
-compiled pass, with no feature matrix; without it, the features are a SciPy sparse
-matrix and the scores a sparse product. Its probabilities are those of the
+it finds the views, and the n-grams of a row are counted, weighed and multiplied by
+the weights in one compiled pass, with no feature matrix; without it, the views are
+found in Python, the features are a SciPy sparse matrix and the scores a sparse
+product. Its probabilities are those of the
 classifier it was made from, to float rounding (``tests/test_predictor.py``).
 
 :meth:`StanceClassifier.predict_proba <stancelib.StanceClassifier.predict_proba>`

@@ -80,15 +80,17 @@ def labelled_csv(tmp_path, pairs):
 
 @pytest.fixture(params=["compiled", "numpy"])
 def counter(request, monkeypatch):
-    """Count n-grams with the compiled loop (stancelib._count), then with NumPy.
+    """Find the views and count n-grams with the compiled loops (stancelib._count),
+    then in Python and NumPy, as where the extension was not built.
 
-    Where the extension was not built (no compiler at install), the compiled case is
-    skipped, or fails if STANCELIB_REQUIRE_COMPILED is set, as CI sets it.
+    Where it was not built (no compiler at install), the compiled case is skipped,
+    or fails if STANCELIB_REQUIRE_COMPILED is set, as CI sets it.
     """
-    from stancelib import _ngrams
+    from stancelib import _ngrams, _views
 
     if request.param == "numpy":
         monkeypatch.setattr(_ngrams, "_count", None)
+        monkeypatch.setattr(_views, "_compiled", None)
     else:
         _compiled_loops()
     return request.param
