@@ -365,24 +365,78 @@ cdef list _GOVSIDE = [u"govside_L", u"govside_R"]
 
 
 cdef class _Tables:
-    """What the views read from :mod:`stancelib._views` and :mod:`stancelib.targets`."""
+    """What the views read from :mod:`stancelib._views` and :mod:`stancelib.targets`:
+    tables, and the functions of ``targets`` that find a mention (see :func:`_find`)."""
 
     # the fold table and the cue cache compute what they miss (__missing__)
-    cdef object fold, cues, find
+    cdef object fold, cues
     cdef frozenset negations, boundaries, stopwords
+    cdef object find, names, fold_name, odd_spacing, search, partial
 
-    def __init__(self, fold, find, cues, negations, boundaries, stopwords):
+    def __init__(self, fold, cues, negations, boundaries, stopwords, finders):
         self.fold = fold
-        self.find = find
         self.cues = cues
         self.negations = negations
         self.boundaries = boundaries
         self.stopwords = stopwords
+        (
+            self.find, self.names, self.fold_name, self.odd_spacing, self.search,
+            self.partial,
+        ) = finders
 
 
-def views_tables(fold, find, cues, negations, boundaries, stopwords):
-    """Bundle the tables :func:`target_tokens_many` reads (see there)."""
-    return _Tables(fold, find, cues, negations, boundaries, stopwords)
+def views_tables(fold, cues, negations, boundaries, stopwords, finders):
+    """Bundle the tables :func:`target_tokens_many` reads (see there); ``finders`` are
+    ``targets``' ``find_folded``, ``_names``, ``_fold_name``, ``_odd_spacing``,
+    ``_search`` and ``_partial_mentions``."""
+    return _Tables(fold, cues, negations, boundaries, stopwords, finders)
+
+
+cdef list _search_plain(str text, str name):
+    """``targets._search`` of a folded name in a text spaced plainly: every
+    occurrence of ``name`` that starts and ends on a word boundary."""
+    cdef list spans = []
+    cdef Py_ssize_t n = len(text), m = len(name), start, end
+    cdef bint alnum_first = Py_UNICODE_ISALNUM(name[0])
+    cdef bint alnum_last = Py_UNICODE_ISALNUM(name[m - 1])
+    start = text.find(name)
+    while start >= 0:
+        end = start + m
+        if not (
+            (alnum_first and start > 0 and _is_word(text[start - 1]))
+            or (alnum_last and end < n and _is_word(text[end]))
+        ):
+            spans.append((start, end))
+        start = text.find(name, start + 1)
+    return spans
+
+
+cdef list _find(_Tables t, str folded_text, str target, aliases):
+    """``targets.find_folded(folded_text, target, aliases, partial=True)``: the
+    target's names are tried in turn, each searched in C unless the text is spaced
+    oddly (the regex of ``targets._search``), then a partial mention."""
+    if aliases is not None:
+        return t.find(folded_text, target, aliases, partial=True)
+    cdef int odd = -1  # whether the text is spaced oddly: not yet known
+    cdef str folded
+    cdef list spans
+    core, names = t.names(target)
+    for name in names:
+        folded = t.fold_name(name)
+        if not folded:
+            continue
+        if u" " in folded:
+            if odd < 0:
+                odd = 1 if t.odd_spacing(folded_text) else 0
+            if odd:
+                spans = t.search(folded_text, name, True)
+            else:
+                spans = _search_plain(folded_text, folded)
+        else:
+            spans = _search_plain(folded_text, folded)
+        if spans:
+            return spans
+    return t.partial(folded_text, core)
 
 
 cdef inline int _cue_index(object cues, str token) except -2:
@@ -448,7 +502,7 @@ cdef list _cue_tokens(
 cdef tuple _target_tokens(_Tables t, str text, str target, aliases, bint mask):
     """``_views.target_tokens`` of one pair."""
     cdef str folded = text.translate(t.fold)
-    cdef list spans = t.find(folded, target, aliases, partial=True)
+    cdef list spans = _find(t, folded, target, aliases)
     cdef list tokens, sentence, clause, cues
     cdef list words = target.translate(t.fold).split()
     cdef Py_ssize_t n, i, lo, hi, first = -1, done = 0, start, end, before

@@ -31,6 +31,7 @@ import gc
 import re
 from contextlib import contextmanager
 
+from . import targets
 from .targets import _FOLD, find_folded, normalize
 
 try:  # the compiled views, where the extension was built (see tokens_of)
@@ -498,5 +499,17 @@ def _cue_tokens(tokens, first, lo=0, hi=None, negated=None) -> list[str]:
 
 if _compiled is not None:
     _TABLES = _compiled.views_tables(
-        _FOLD, find_folded, _CUE_CACHE, NEGATIONS, _BOUNDARIES, STOPWORDS
+        _FOLD,
+        _CUE_CACHE,
+        NEGATIONS,
+        _BOUNDARIES,
+        STOPWORDS,
+        (
+            find_folded,
+            targets._names,
+            targets._fold_name,
+            targets._odd_spacing,
+            targets._search,
+            targets._partial_mentions,
+        ),
     )

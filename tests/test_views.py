@@ -38,6 +38,11 @@ EDGE_PAIRS = [
     ("ÉTATS-UNIS : l’embargo « illégal » est dénoncé par Cuba.", "l'embargo"),
     ("They said the plan, the plan and the plan were dangerous.", "the plan"),
     ("Emoji 🙂 and ½ and ² and ⅓ next to the deal™.", "the deal"),
+    ("The pact is a threat to the region, and the pact must go.", "the AUKUS pact"),
+    ("The_plan, plan_b and planned cuts: the plan stays.", "plan"),
+    ("Members of the (UN) and the UN; (UN)x too.", "(UN)"),
+    ("A text with no target at all.", ""),
+    ("A text with a blank target.", "  "),
 ]
 
 
