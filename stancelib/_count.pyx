@@ -411,7 +411,7 @@ cdef list _search_plain(str text, str name):
     return spans
 
 
-cdef list _find(_Tables t, str folded_text, str target, aliases):
+cdef list _find(_Tables t, str folded_text, object target, aliases):
     """``targets.find_folded(folded_text, target, aliases, partial=True)``: the
     target's names are tried in turn, each searched in C unless the text is spaced
     oddly (the regex of ``targets._search``), then a partial mention."""
@@ -499,8 +499,9 @@ cdef list _cue_tokens(
     return out
 
 
-cdef tuple _target_tokens(_Tables t, str text, str target, aliases, bint mask):
-    """``_views.target_tokens`` of one pair."""
+cdef tuple _target_tokens(_Tables t, object text, object target, aliases, bint mask):
+    """``_views.target_tokens`` of one pair (``text`` and ``target``: str, or a
+    subclass such as NumPy's ``str_``)."""
     cdef str folded = text.translate(t.fold)
     cdef list spans = _find(t, folded, target, aliases)
     cdef list tokens, sentence, clause, cues

@@ -1,5 +1,6 @@
 """The target views: the compiled ones (stancelib._count) must equal the Python ones."""
 
+import numpy as np
 import pytest
 
 from stancelib import _views
@@ -71,6 +72,18 @@ def test_compiled_views_equal_python_views_on_the_corpus(compiled):
             pairs = enumerate(zip(fast[name], reference[name]))
             differ = [i for i, (a, b) in pairs if a != b]
             assert not differ, (name, mask, [texts[i] for i in differ[:3]])
+
+
+def test_compiled_views_take_str_subclasses(compiled):
+    texts = [np.str_("We back the plan."), _Text("Nous rejetons la taxe.")]
+    targets = [np.str_("the plan"), _Text("la taxe")]
+    fast, reference = _both(texts, targets, True)
+    assert fast == reference
+    assert fast["clause"] == [["we", "back", "TGT"], ["nous", "rejetons", "TGT"]]
+
+
+class _Text(str):
+    pass
 
 
 def test_compiled_views_use_user_aliases(compiled):
