@@ -598,6 +598,15 @@ def target_tokens_many(texts, targets, aliases, bint mask, _Tables tables):
 # Token lists to unit ids (stancelib._ngrams, for pre-tokenized documents).
 
 
+cdef Py_ssize_t _n_tokens(list docs) except -1:
+    """The number of tokens of ``docs``, which must be lists of tokens."""
+    cdef Py_ssize_t total = 0
+    cdef list doc
+    for doc in docs:
+        total += len(doc)
+    return total
+
+
 def token_units(list docs, object ids_of):
     """Return each doc's number of units and all the units' ids, doc after doc.
 
@@ -605,12 +614,10 @@ def token_units(list docs, object ids_of):
     ids (``_ngrams._TokenIds``, which finds the tokens it lacks). As
     ``NgramTable._token_units`` computes them with NumPy.
     """
-    cdef Py_ssize_t n = len(docs), d, size = 0, room = 16, begin
+    cdef Py_ssize_t n = len(docs), d, size = 0, begin
+    cdef Py_ssize_t room = 16 + _n_tokens(docs)  # most tokens are one unit or none
     cdef list doc
     cdef PyObject *known
-    for d in range(n):
-        doc = docs[d]
-        room += len(doc)  # most tokens are one unit or none
     lengths = np.empty(n, np.int64)
     ids = np.empty(room, np.int64)
     cdef int64_t[::1] length_of = lengths
@@ -636,15 +643,12 @@ def distinct_tokens(list docs):
     """Return the distinct tokens of ``docs`` (lists of tokens) in order of first
     occurrence, the index of each occurrence among them, and the tokens per doc, as
     ``_ngrams._distinct_words`` does before lowercasing."""
-    cdef Py_ssize_t n = len(docs), d, total = 0, k = 0
+    cdef Py_ssize_t n = len(docs), d, k = 0
     cdef list doc, unique = []
     cdef dict index = {}
     cdef PyObject *known
-    for d in range(n):
-        doc = docs[d]
-        total += len(doc)
     per_doc = np.empty(n, np.int64)
-    seen = np.empty(total, np.int64)
+    seen = np.empty(_n_tokens(docs), np.int64)
     cdef int64_t[::1] per = per_doc
     cdef int64_t[::1] where = seen
     for d in range(n):
