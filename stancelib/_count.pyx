@@ -455,7 +455,8 @@ cdef list _cue_tokens(
     _Tables t, list tokens, Py_ssize_t first, Py_ssize_t lo, Py_ssize_t hi,
     const unsigned char[::1] negated,
 ):
-    """``_views._cue_tokens``; ``first`` -1 when the target was not found."""
+    """``_views._cue_tokens``; ``first`` -1 when the target was not found,
+    ``negated`` None when no token is negated."""
     cdef list out = []
     cdef Py_ssize_t i, n = len(tokens), gap, gov_i = -1
     cdef int cls, gov_cls = -1, neg, gov_neg = 0, side, gov_side = 0, d
@@ -471,7 +472,7 @@ cdef list _cue_tokens(
             out.append(_OUT[cls])
             continue
         side = 0 if i < first else 1
-        neg = negated[i]
+        neg = 0 if negated is None else negated[i]
         gap = i - first if i > first else first - i
         d = 0 if gap <= 2 else 1 if gap <= 5 else 2
         out.append(_BARE[cls][neg])
@@ -509,7 +510,7 @@ cdef tuple _target_tokens(_Tables t, object text, object target, aliases, bint m
     cdef Py_ssize_t n, i, lo, hi, first = -1, done = 0, start, end, before
     cdef bint active
     cdef object span
-    cdef unsigned char[::1] negated
+    cdef unsigned char[::1] negated = None
     if not spans:
         tokens = []
         _split(folded, 0, len(folded), tokens)
@@ -554,10 +555,10 @@ cdef tuple _target_tokens(_Tables t, object text, object target, aliases, bint m
     hi = first + 1
     while hi < n and tokens[hi] not in t.boundaries:
         hi += 1
-    negated = bytearray(n)
     if t.negations.isdisjoint(tokens):  # most sentences: nothing is negated
         clause = tokens[lo:hi]
     else:
+        negated = bytearray(n)
         active = False
         for i in range(n):
             if tokens[i] in t.boundaries:
@@ -591,7 +592,6 @@ def target_tokens_many(texts, targets, aliases, bint mask, _Tables tables):
         cues.append(views[2])
         words.append(views[3])
     return sentence, clause, cues, words
-
 
 
 # ---------------------------------------------------------------------------------
