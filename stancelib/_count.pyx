@@ -32,31 +32,18 @@ cdef uint64_t MULTIPLIER = 0x9E3779B97F4A7C15
 
 
 cdef inline int64_t _lookup(
-    int64_t key,
-    const int64_t[::1] slot_key,
-    const int32_t[::1] slot_value,
-    const uint8_t[::1] shared,
-    const int64_t[::1] rest_keys,
-    const int32_t[::1] rest_values,
-    uint64_t shift,
+    int64_t key, const int64_t[:, ::1] table, uint64_t shift
 ) noexcept nogil:
-    """The column of ``key`` in a ``_KeyIndex``, or -1."""
+    """The value of ``key`` in a ``_KeyIndex``'s table, or -1: linear probing from
+    the key's home slot to the key or an empty slot."""
     cdef Py_ssize_t slot = <Py_ssize_t>((<uint64_t>key * MULTIPLIER) >> shift)
-    cdef Py_ssize_t lo, hi, mid
-    if slot_key[slot] == key:
-        return slot_value[slot]
-    if not shared[slot]:
-        return -1
-    lo, hi = 0, rest_keys.shape[0]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if rest_keys[mid] < key:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo < rest_keys.shape[0] and rest_keys[lo] == key:
-        return rest_values[lo]
-    return -1
+    cdef int64_t found = table[slot, 0]
+    while found != key:
+        if found == -1:
+            return -1
+        slot += 1
+        found = table[slot, 0]
+    return table[slot, 1]
 
 
 cdef class _Rows:
@@ -139,18 +126,14 @@ def count_ngrams(
     int min_n,
     int max_n,
     bint short_segments,
-    const int64_t[::1] slot_key,
-    const int32_t[::1] slot_value,
-    const uint8_t[::1] shared,
-    const int64_t[::1] rest_keys,
-    const int32_t[::1] rest_values,
+    const int64_t[:, ::1] table,
     shift,
 ):
     """Count the vocabulary's n-grams in each segment.
 
     Segment ``s`` is the next ``lengths[s]`` units of ``ids``; n-grams do not cross
     segments. They are keyed and looked up as ``_ngrams._windows`` and
-    ``_KeyIndex.get`` do.
+    ``_KeyIndex.get`` do (``table`` and ``shift`` are the index's).
 
     Returns ``(indptr, indices, counts)`` of a CSR matrix with a row per segment:
     each row's columns once, in order of first occurrence.
@@ -184,15 +167,7 @@ def count_ngrams(
                         short_segments and begin == 0 and n == length
                     ):
                         continue
-                    column = _lookup(
-                        code * 16 + n,
-                        slot_key,
-                        slot_value,
-                        shared,
-                        rest_keys,
-                        rest_values,
-                        shift_bits,
-                    )
+                    column = _lookup(code * 16 + n, table, shift_bits)
                     if column >= 0:
                         rows.add(s, column, 1)
             start += length

@@ -239,29 +239,33 @@ def _windows(ids, segments, base, ngram_range, short_segments):
 
 
 class _KeyIndex:
-    """A read-only hash map from int64 keys to int64 values, looked up in bulk.
+    """A read-only hash map from non-negative int64 keys to int64 values (columns),
+    looked up in bulk.
 
-    Open addressing without probing: a key alone in its slot is found by one
-    comparison; keys that share a slot are looked up by ``np.searchsorted``.
+    Open addressing with linear probing: ``table`` has a row ``(key, value)`` per
+    slot (-1 for an empty one), so that a lookup reads one cache line, not one for
+    the key and another for the value. Keys are placed in order of their home slot,
+    each in the first free slot from its home on; the table is long enough that no
+    run wraps around, and ends with an empty slot. There are 2 to 4 slots a key.
     """
 
     _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
     def __init__(self, keys, values):
-        bits = max(10, int(len(keys) * 4).bit_length())
+        bits = max(10, int(len(keys) * 2).bit_length())
         self._shift = np.uint64(64 - bits)
-        slots = self._slots(keys)
-        counts = np.bincount(slots, minlength=1 << bits)
-        alone = counts[slots] == 1
-        self._key = np.full(1 << bits, -1, np.int64)
-        # column numbers fit in 32 bits: a vocabulary has fewer than 2**31 terms
-        self._value = np.full(1 << bits, -1, np.int32)
-        self._key[slots[alone]] = keys[alone]
-        self._value[slots[alone]] = values[alone]
-        self._shared = counts > 1
-        order = np.argsort(keys[~alone])
-        self._rest_keys = keys[~alone][order]
-        self._rest_values = values[~alone][order].astype(np.int32)
+        home = self._slots(keys)
+        order = np.argsort(home, kind="stable")
+        home = home[order]
+        # slot of the i-th key by home: i + the largest (home - rank) so far
+        at = np.arange(len(keys)) + np.maximum.accumulate(home - np.arange(len(keys)))
+        size = max(1 << bits, int(at[-1]) + 2 if len(at) else 1)
+        self.table = np.full((size, 2), -1, np.int64)
+        self.table[at, 0] = keys[order]
+        self.table[at, 1] = values[order]
+        # no key is more than probes - 1 slots past its home: a lookup that has not
+        # found its key by then never will
+        self.probes = int((at - home).max()) + 1 if len(at) else 0
 
     def _slots(self, keys):
         return ((keys.view(np.uint64) * self._MULTIPLIER) >> self._shift).astype(
@@ -270,15 +274,18 @@ class _KeyIndex:
 
     def get(self, keys):
         """Return the value of each key, -1 for a key not in the map."""
+        keys = np.asarray(keys, np.int64)
+        values = np.full(len(keys), -1, np.int64)
         slots = self._slots(keys)
-        values = np.where(self._key[slots] == keys, self._value[slots], -1)
-        values = values.astype(np.int64, copy=False)
-        shared = np.flatnonzero(self._shared[slots])
-        if len(shared):
-            where = np.searchsorted(self._rest_keys, keys[shared])
-            where = np.minimum(where, len(self._rest_keys) - 1)
-            hit = self._rest_keys[where] == keys[shared]
-            values[shared[hit]] = self._rest_values[where[hit]]
+        pending = np.arange(len(keys))
+        for _ in range(self.probes):
+            if not len(pending):
+                break
+            found = self.table[slots, 0]
+            hit = found == keys[pending]
+            values[pending[hit]] = self.table[slots[hit], 1]
+            going = ~hit & (found != -1)
+            pending, slots = pending[going], slots[going] + 1
         return values
 
 
@@ -437,11 +444,7 @@ class NgramTable:
             self.ngram_range[0],
             self.ngram_range[1],
             self.kind == "char_wb",
-            index._key,
-            index._value,
-            index._shared.view(np.uint8),
-            index._rest_keys,
-            index._rest_values,
+            index.table,
             int(index._shift),
         )
         if words is not None:

@@ -148,3 +148,39 @@ def test_compiled_distinct_tokens(compiled):
     assert unique == ["b", "a", "c"]
     assert seen.tolist() == [0, 1, 0, 1, 2]
     assert per_doc.tolist() == [3, 0, 2]
+
+
+@pytest.mark.parametrize("n_keys", [0, 1, 5, 3000])
+def test_key_index_finds_every_key_and_no_other(n_keys, counter):
+    from stancelib import _ngrams
+
+    rng = np.random.default_rng(n_keys)
+    # keys as the tables make them: code * 16 + n, here unigrams (n = 1)
+    codes = rng.choice(2**40, size=2 * n_keys, replace=False).astype(np.int64)
+    keys = codes * 16 + 1
+    present, absent = keys[:n_keys], keys[n_keys:]
+    values = rng.permutation(n_keys).astype(np.int64)
+    index = _ngrams._KeyIndex(present, values)
+    # runs of several keys in a row, as in any table of thousands of keys
+    assert n_keys < 3000 or index.probes > 3
+    assert index.table[-1, 0] == -1  # a probe always ends on an empty slot
+    assert index.get(present).tolist() == values.tolist()
+    assert (index.get(absent) == -1).all()
+    if counter == "compiled":
+        from stancelib import _count
+
+        # every key, present or not, as a one-unit segment
+        order = rng.permutation(2 * n_keys)
+        indptr, columns, counts = _count.count_ngrams(
+            codes[order],
+            np.ones(2 * n_keys, np.int64),
+            2**40,
+            1,
+            1,
+            False,
+            index.table,
+            int(index._shift),
+        )
+        hits = order < n_keys
+        assert np.diff(indptr).tolist() == hits.astype(int).tolist()
+        assert columns.tolist() == values[order[hits]].tolist()
