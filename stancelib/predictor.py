@@ -17,6 +17,10 @@ itself goes through one, and :func:`~stancelib.load_default` returns one.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+import uuid
+
 import numpy as np
 
 from . import _ngrams
@@ -207,7 +211,9 @@ class StancePredictor:
     classes_ : ndarray of shape (n_classes,)
         Stance labels, in the order of ``predict_proba``'s columns.
     n_jobs : int or None
-        Processes for inputs of more than 8,000 pairs (joblib); None means 1.
+        Processes for inputs of more than 8,000 pairs (joblib); None means 1. The
+        worker processes keep the predictor between calls, so that only the first
+        call sends it to them.
     classifier : StanceClassifier
         The model it was made from: the one of :func:`~stancelib.load_default`,
         loaded on first access, or the one ``to_predictor`` was called on (kept in
@@ -252,6 +258,7 @@ class StancePredictor:
         }
         self._classifier = model
         self._source = None
+        self._token = uuid.uuid4().hex
 
     @property
     def classifier(self):
@@ -335,6 +342,18 @@ class StancePredictor:
             columns = np.searchsorted(self.classes_, model.classes)
             proba[np.ix_(chosen, columns)] = model.proba(self.views, picked)
 
+    def _resident_key(self):
+        """What names this predictor in the worker processes (see ``in_parts``):
+        its own token, and the settings that change its predictions short of
+        replacing its arrays."""
+        settings = pickle.dumps((self.aliases, self.mask_target, self.classes_))
+        return (self._token, hashlib.sha1(settings).hexdigest())
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        # a copy may be changed apart from the original: it gets a token of its own
+        self._token = uuid.uuid4().hex
+
     def __getstate__(self):
         state = self.__dict__.copy()
         state["_classifier"] = None  # a pickle stays free of scikit-learn
@@ -351,8 +370,12 @@ def _proba_of(model, texts, targets):
 
 def in_parts(function, model, texts, targets, n_jobs):
     """Return ``function(model, texts, targets)``, computed in one part per process
-    when ``n_jobs`` allows and the input is long enough; the model is sent to each
-    process once."""
+    when ``n_jobs`` allows and the input is long enough.
+
+    A :class:`StancePredictor` is sent to the worker processes once: each keeps the
+    last one it was sent (and the caches it warmed) for the calls that follow, until
+    joblib stops the idle workers. Any other model is sent with every call.
+    """
     if n_jobs is None or n_jobs == 1 or len(texts) <= _PARALLEL_ROWS:
         return function(model, texts, targets)
     from joblib import Parallel, delayed, effective_n_jobs
@@ -361,8 +384,45 @@ def in_parts(function, model, texts, targets, n_jobs):
     if workers < 2:
         return function(model, texts, targets)
     size = -(-len(texts) // workers)
-    parts = Parallel(n_jobs=workers)(
-        delayed(function)(model, texts[i : i + size], targets[i : i + size])
-        for i in range(0, len(texts), size)
-    )
+    starts = list(range(0, len(texts), size))
+    key = model._resident_key() if isinstance(model, StancePredictor) else None
+
+    def run(chosen, sent):
+        return Parallel(n_jobs=workers)(
+            delayed(_in_worker)(
+                function, key, sent, texts[i : i + size], targets[i : i + size]
+            )
+            for i in chosen
+        )
+
+    parts = run(starts, None) if key in _sent else [None] * len(starts)
+    # the parts a worker could not compute without the model (a worker restarted
+    # by joblib, or one that never got it): computed again, with the model
+    missing = [i for i, part in zip(starts, parts) if part is None]
+    if missing:
+        for i, part in zip(missing, run(missing, model)):
+            parts[starts.index(i)] = part
+        if key is not None:
+            _sent.clear()
+            _sent.add(key)
     return np.vstack(parts)
+
+
+# in the main process: the key of the last predictor sent to the workers
+_sent = set()
+# in a worker process: the last predictor it was sent, by key
+_resident = {}
+
+
+def _in_worker(function, key, model, texts, targets):
+    """``function(model, texts, targets)`` in a worker process; ``model`` None means
+    the one this process keeps under ``key`` (None if it keeps none), which a model
+    sent with a key replaces."""
+    if model is None:
+        model = _resident.get(key)
+        if model is None:
+            return None
+    elif key is not None:
+        _resident.clear()
+        _resident[key] = model
+    return function(model, texts, targets)

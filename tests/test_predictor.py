@@ -189,3 +189,49 @@ def test_compiled_scores_are_the_features_times_the_weights(params, compiled, pa
     # columns the weights do not cover (or an idf longer than the weights)
     with pytest.raises(ValueError, match="weights"):
         view.add_scores(docs, weights[:5], scores)
+
+
+def test_n_jobs_workers_keep_the_predictor_they_were_sent(fitted, monkeypatch):
+    from joblib import Parallel, delayed
+
+    import stancelib.predictor as module
+
+    monkeypatch.setattr(module, "_PARALLEL_ROWS", 3)
+    X = UNSEEN * 3
+    predictor = fitted.to_predictor()
+    serial = predictor.predict_proba(X)
+    pickled = []  # the predictor is pickled in this process to go to a worker
+    getstate = StancePredictor.__getstate__
+
+    def counted(self):
+        pickled.append(1)
+        return getstate(self)
+
+    monkeypatch.setattr(StancePredictor, "__getstate__", counted)
+    predictor.n_jobs = 2
+
+    def sent_with(expected):
+        pickled.clear()
+        np.testing.assert_array_equal(predictor.predict_proba(X), expected)
+        return len(pickled)
+
+    def calls_sending():
+        # both tiny parts of a call may go to the same worker: the other is sent
+        # the model on a later call, when it gets a part
+        return [sent_with(serial) for _ in range(6)]
+
+    sends = calls_sending()
+    assert sends[0] > 0 and min(sends[1:]) == 0
+    # workers that lost it (as when joblib restarts them) are sent it again
+    forget = "import time, stancelib.predictor as m; m._resident.clear(); time.sleep(1)"
+    Parallel(n_jobs=2)(delayed(exec)(forget) for _ in range(2))  # one a worker
+    sends = calls_sending()
+    assert sends[0] > 0 and min(sends[1:]) == 0
+    # a change of settings makes a new key: the changed predictor is sent
+    aliases = {"the embargo": ["mention"]}  # "No mention here at all."
+    alone = fitted.to_predictor()
+    alone.aliases = aliases
+    expected = alone.predict_proba(X)
+    assert not np.array_equal(expected, serial)
+    predictor.aliases = aliases
+    assert sent_with(expected) > 0
