@@ -25,7 +25,7 @@ counts.
 import numpy as np
 
 from libc.math cimport fabsf, logf, sqrt
-from libc.stdint cimport int32_t, int64_t, uint64_t, uint8_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.stdlib cimport free, malloc
 
 cdef uint64_t MULTIPLIER = 0x9E3779B97F4A7C15
