@@ -206,7 +206,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Processes (joblib) for fitting the vectorizers and the calibration folds, and
         for predicting inputs of more than 8,000 pairs, which are split into one part
         per process. None means 1; -1 means all cores. The results do not depend on
-        it.
+        it. With a linear classifier the worker processes keep the model between
+        predictions, so that only the first sends it to them (see ``StancePredictor``).
 
     Attributes
     ----------
