@@ -398,10 +398,10 @@ def in_parts(function, model, texts, targets, n_jobs):
     parts = run(starts, None) if key in _sent else [None] * len(starts)
     # the parts a worker could not compute without the model (a worker restarted
     # by joblib, or one that never got it): computed again, with the model
-    missing = [i for i, part in zip(starts, parts) if part is None]
+    missing = [k for k, part in enumerate(parts) if part is None]
     if missing:
-        for i, part in zip(missing, run(missing, model)):
-            parts[starts.index(i)] = part
+        for k, part in zip(missing, run([starts[k] for k in missing], model)):
+            parts[k] = part
         if key is not None:
             _sent.clear()
             _sent.add(key)
