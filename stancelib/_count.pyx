@@ -15,11 +15,14 @@ word of the input, as with NumPy).
 a linear model's weights, row by row, as ``_ngrams.weigh`` and a sparse product do,
 without making the block's feature matrix.
 
-:func:`target_tokens_many` computes the target views' tokens of many pairs, as
-``_views.target_tokens`` does one pair's in Python (tokenizing by hand instead of by
-regex, the clause, negation scope and cue features in C loops); :func:`token_units`
-and :func:`distinct_tokens` turn those token lists into the unit ids ``_ngrams``
-counts.
+:class:`TokenViews` computes the target views of many pairs, as
+``_views.target_tokens`` does one pair's in Python, as ids of their tokens: a token's
+attributes (clause boundary, stopword, negation, cue class) are worked out once, the
+first time it is met, and the clause, negation scope and cue features are loops over
+small integers. :class:`TableUnits` turns a view's ids into the unit ids of an n-gram
+table, each token's found once, for :func:`count_ngrams`; this is how
+``StancePredictor`` predicts. :func:`token_units` and :func:`distinct_tokens` do the
+same for token lists.
 """
 
 import numpy as np
@@ -277,11 +280,17 @@ def add_scores(
 
 
 # ---------------------------------------------------------------------------------
-# The target views' tokens (stancelib._views.target_tokens), compiled.
+# The target views (stancelib._views.target_tokens), compiled, as token ids.
 
 from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyObject
 from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISSPACE
+from libc.stdint cimport int8_t, uint8_t
+
+
+cdef extern from "Python.h":
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
 
 
 cdef inline bint _is_word(Py_UCS4 ch) noexcept:
@@ -289,54 +298,9 @@ cdef inline bint _is_word(Py_UCS4 ch) noexcept:
     return ch == u"_" or Py_UNICODE_ISALNUM(ch)
 
 
-cdef void _split(str text, Py_ssize_t start, Py_ssize_t end, list out) except *:
-    """Append the tokens of ``text[start:end]`` to ``out``, as ``_views._tokens``
-    finds them: runs of word characters (a final "n't" split off), and every other
-    character but whitespace alone."""
-    cdef Py_ssize_t i = start, j
-    cdef Py_UCS4 ch
-    while i < end:
-        ch = text[i]
-        if _is_word(ch):
-            j = i + 1
-            while j < end and _is_word(text[j]):
-                j += 1
-            if (
-                j + 1 < end
-                and text[j - 1] == u"n"
-                and text[j] == u"'"
-                and text[j + 1] == u"t"
-            ):
-                if j - 1 > i:
-                    out.append(text[i : j - 1])
-                out.append(u"n't")
-                i = j + 2
-            else:
-                out.append(text[i:j])
-                i = j
-        elif Py_UNICODE_ISSPACE(ch):
-            i += 1
-        else:
-            out.append(text[i : i + 1])
-            i += 1
-
-
 # the cue features of a cue class (index 0-2), by negation, side and distance
 cdef tuple _CLASSES = (u"sup", u"opp", u"con")
 cdef dict _CLASS_INDEX = {cls: k for k, cls in enumerate(_CLASSES)}
-cdef list _BARE = [[cls, cls + u"_neg"] for cls in _CLASSES]
-cdef list _SIDED = [
-    [[cls + u"_" + side, cls + u"_" + side + u"_neg"] for side in u"LR"]
-    for cls in _CLASSES
-]
-cdef list _FAR = [
-    [[cls + u"_" + side + u"_" + d for d in (u"d1", u"d2", u"d3")] for side in u"LR"]
-    for cls in _CLASSES
-]
-cdef list _ANY = [u"any_" + cls for cls in _CLASSES]
-cdef list _OUT = [u"out_" + cls for cls in _CLASSES]
-cdef list _GOVCLS = [[u"govcls_" + cls, u"govcls_" + cls + u"_neg"] for cls in _CLASSES]
-cdef list _GOVSIDE = [u"govside_L", u"govside_R"]
 
 
 cdef class _Tables:
@@ -346,7 +310,7 @@ cdef class _Tables:
     # the fold table and the cue cache compute what they miss (__missing__)
     cdef object fold, cues
     cdef frozenset negations, boundaries, stopwords
-    cdef object find, names, fold_name, odd_spacing, search, partial
+    cdef object find, names, odd_spacing, search, partial
 
     def __init__(self, fold, cues, negations, boundaries, stopwords, finders):
         self.fold = fold
@@ -355,15 +319,14 @@ cdef class _Tables:
         self.boundaries = boundaries
         self.stopwords = stopwords
         (
-            self.find, self.names, self.fold_name, self.odd_spacing, self.search,
-            self.partial,
+            self.find, self.names, self.odd_spacing, self.search, self.partial
         ) = finders
 
 
 def views_tables(fold, cues, negations, boundaries, stopwords, finders):
-    """Bundle the tables :func:`target_tokens_many` reads (see there); ``finders`` are
-    ``targets``' ``find_folded``, ``_names``, ``_fold_name``, ``_odd_spacing``,
-    ``_search`` and ``_partial_mentions``."""
+    """Bundle the tables :class:`TokenViews` reads (see there); ``finders`` are
+    ``targets``' ``find_folded``, ``_names``, ``_odd_spacing``, ``_search`` and
+    ``_partial_mentions``."""
     return _Tables(fold, cues, negations, boundaries, stopwords, finders)
 
 
@@ -386,20 +349,20 @@ cdef list _search_plain(str text, str name):
     return spans
 
 
-cdef list _find(_Tables t, str folded_text, object target, aliases):
-    """``targets.find_folded(folded_text, target, aliases, partial=True)``: the
-    target's names are tried in turn, each searched in C unless the text is spaced
-    oddly (the regex of ``targets._search``), then a partial mention."""
+cdef list _find(_Tables t, str folded_text, object target, tuple names, aliases):
+    """``targets.find_folded(folded_text, target, aliases, partial=True)``.
+
+    Without ``aliases``, ``names`` are the target's ``(core, ((name, folded name),
+    ...))`` (see ``TokenViews._target``): each name is searched in C unless the
+    text is spaced oddly (the regex of ``targets._search``), then a partial
+    mention."""
     if aliases is not None:
         return t.find(folded_text, target, aliases, partial=True)
     cdef int odd = -1  # whether the text is spaced oddly: not yet known
     cdef str folded
     cdef list spans
-    core, names = t.names(target)
-    for name in names:
-        folded = t.fold_name(name)
-        if not folded:
-            continue
+    core, pairs = names
+    for name, folded in pairs:
         if u" " in folded:
             if odd < 0:
                 odd = 1 if t.odd_spacing(folded_text) else 0
@@ -426,147 +389,625 @@ cdef inline int _cue_index(object cues, str token) except -2:
     return _CLASS_INDEX[found]
 
 
-cdef list _cue_tokens(
-    _Tables t, list tokens, Py_ssize_t first, Py_ssize_t lo, Py_ssize_t hi,
-    const unsigned char[::1] negated,
-):
-    """``_views._cue_tokens``; ``first`` -1 when the target was not found,
-    ``negated`` None when no token is negated."""
-    cdef list out = []
-    cdef Py_ssize_t i, n = len(tokens), gap, gov_i = -1
-    cdef int cls, gov_cls = -1, neg, gov_neg = 0, side, gov_side = 0, d
-    cdef str tok
-    for i in range(n):
-        cls = _cue_index(t.cues, <str>tokens[i])
-        if cls < 0:
-            continue
-        if first < 0:
-            out.append(_ANY[cls])
-            continue
-        if not lo <= i < hi:
-            out.append(_OUT[cls])
-            continue
-        side = 0 if i < first else 1
-        neg = 0 if negated is None else negated[i]
-        gap = i - first if i > first else first - i
-        d = 0 if gap <= 2 else 1 if gap <= 5 else 2
-        out.append(_BARE[cls][neg])
-        out.append(_SIDED[cls][side][neg])
-        out.append(_FAR[cls][side][d])
-        if side == 0 or gov_i < 0:
-            gov_i, gov_cls, gov_neg, gov_side = i, cls, neg, side
-    if gov_i >= 0:
-        tok = tokens[gov_i]
-        out.append(u"gov_" + tok[:6] + (u"_neg" if gov_neg else u""))
-        out.append(_GOVCLS[gov_cls][gov_neg])
-        out.append(_GOVSIDE[gov_side])
-    if first >= 0:
+cdef class _Ids:
+    """A growable array of int32 ids."""
+
+    cdef object array
+    cdef int32_t[::1] data
+    cdef Py_ssize_t n
+
+    def __cinit__(self, Py_ssize_t room=64):
+        self.array = np.empty(max(room, 16), np.int32)
+        self.data = self.array
+        self.n = 0
+
+    cdef inline int add(self, int32_t value) except -1:
+        if self.n == self.data.shape[0]:
+            self.array = np.concatenate([self.array, np.empty_like(self.array)])
+            self.data = self.array
+        self.data[self.n] = value
+        self.n += 1
+        return 0
+
+    cdef int extend(self, _Ids other, Py_ssize_t start, Py_ssize_t end) except -1:
+        cdef Py_ssize_t i
+        for i in range(start, end):
+            self.add(other.data[i])
+        return 0
+
+    cdef object result(self):
+        return self.array[: self.n].copy()
+
+
+# what a token's flags say (TokenViews.flags)
+cdef enum:
+    BOUNDARY = 1
+    STOPWORD = 2
+    NEGATION = 4
+    ALPHA = 8
+    QUESTION_MARK = 16
+
+# the features made from a token, by column of TokenViews.derived
+cdef enum:
+    NEGATED = 0  # not_ + token
+    LEFT = 1  # left_ + token[:6]
+    RIGHT = 2  # right_ + token[:6]
+    GOVERNOR = 3  # gov_ + token[:6]
+    GOVERNOR_NEG = 4  # gov_ + token[:6] + _neg
+    N_DERIVED = 5
+
+# the fixed cue features, at these offsets of TokenViews.fixed (cls: cue class 0-2,
+# neg 0-1, side 0 left 1 right, d distance 0-2)
+cdef enum:
+    NOTFOUND = 0
+    QUESTION = 1
+    ANY = 2  # + cls
+    OUT = 5  # + cls
+    BARE = 8  # + 2 cls + neg
+    SIDED = 14  # + 4 cls + 2 side + neg
+    FAR = 26  # + 6 cls + 3 side + d
+    GOVCLS = 44  # + 2 cls + neg
+    GOVSIDE = 50  # + side
+    N_FIXED = 52
+
+cdef list _FIXED = (
+    [u"notfound", u"question"]
+    + [u"any_" + cls for cls in _CLASSES]
+    + [u"out_" + cls for cls in _CLASSES]
+    + [cls + neg for cls in _CLASSES for neg in (u"", u"_neg")]
+    + [
+        cls + u"_" + side + neg
+        for cls in _CLASSES
+        for side in u"LR"
+        for neg in (u"", u"_neg")
+    ]
+    + [
+        cls + u"_" + side + u"_" + d
+        for cls in _CLASSES
+        for side in u"LR"
+        for d in (u"d1", u"d2", u"d3")
+    ]
+    + [u"govcls_" + cls + neg for cls in _CLASSES for neg in (u"", u"_neg")]
+    + [u"govside_L", u"govside_R"]
+)
+assert len(_FIXED) == N_FIXED
+
+cdef enum:
+    FOLDS = 0x3000  # code points below this have their fold kept in a C array
+
+
+cdef class TokenViews:
+    """The target views of pairs (``_views.target_tokens``) as ids of their tokens.
+
+    Each distinct token (a word, a mark, a cue feature such as ``gov_welcom``) gets
+    an id the first time it is met, and what the views ask of it (is it a clause
+    boundary, a stopword, a negation, a cue of which class; its ``not_`` form...) is
+    worked out then, once. A pair's views are then loops over small integers, with a
+    dictionary lookup per token of the text and no list of strings;
+    :class:`TableUnits` maps the ids to an n-gram table's units.
+
+    The ids are valid until the next call of :meth:`views`, which starts afresh
+    (new ids: ``generation`` grows) when more than ``limit`` tokens have ids, so that
+    an endless stream of new words cannot fill the memory. Not thread-safe: callers
+    hold a lock.
+    """
+
+    cdef _Tables t
+    cdef dict index, target_ids
+    cdef readonly list strings
+    cdef readonly Py_ssize_t generation
+    cdef Py_ssize_t limit
+    cdef object _flags, _cue, _derived
+    cdef uint8_t[::1] flags
+    cdef int8_t[::1] cue
+    cdef int32_t[:, ::1] derived
+    cdef int32_t fixed[N_FIXED]
+    cdef int32_t tgt, nt
+    cdef Py_UCS4 *folds  # each code point's fold, 0 if not yet known
+    cdef Py_UCS4 *buffer  # a folded text
+    cdef Py_ssize_t buffer_size
+    cdef _Ids scratch  # one pair's tokens
+    cdef object _negated
+    cdef uint8_t[::1] negated
+
+    def __cinit__(self, _Tables tables, Py_ssize_t limit=200_000):
+        self.t = tables
+        self.limit = limit
+        self.folds = <Py_UCS4 *>malloc(FOLDS * sizeof(Py_UCS4))
+        self.buffer_size = 256
+        self.buffer = <Py_UCS4 *>malloc(self.buffer_size * sizeof(Py_UCS4))
+        if not self.folds or not self.buffer:
+            raise MemoryError()
+        cdef Py_ssize_t c
+        for c in range(FOLDS):
+            self.folds[c] = 0
+        self.scratch = _Ids()
+        self._negated = np.zeros(64, np.uint8)
+        self.negated = self._negated
+        self.generation = 0
+        self.reset()
+
+    def __dealloc__(self):
+        free(self.folds)
+        free(self.buffer)
+
+    def reset(self):
+        """Forget every id (the next ones are of a new ``generation``)."""
+        self.index = {}
+        self.target_ids = {}
+        self.strings = []
+        self._flags = np.zeros(1024, np.uint8)
+        self._cue = np.zeros(1024, np.int8)
+        self._derived = np.zeros((1024, N_DERIVED), np.int32)
+        self.flags, self.cue, self.derived = self._flags, self._cue, self._derived
+        self.generation += 1
+        cdef Py_ssize_t k
+        for k in range(N_FIXED):
+            self.fixed[k] = self._id(_FIXED[k])
+        self.tgt = self._id(u"TGT")
+        self.nt = self._id(u"n't")
+
+    def __len__(self):
+        return len(self.strings)
+
+    # -- ids -------------------------------------------------------------------------
+
+    cdef inline int32_t _id(self, str token) except -1:
+        """The id of ``token``."""
+        cdef PyObject *known = PyDict_GetItem(self.index, token)
+        if known is not NULL:
+            return <int32_t><object>known
+        return self._new(token)
+
+    cdef int32_t _new(self, str token) except -1:
+        cdef Py_ssize_t g = len(self.strings), k
+        cdef int flags = 0
+        cdef _Tables t = self.t
+        if g == self.flags.shape[0]:
+            self._flags = np.concatenate([self._flags, np.zeros_like(self._flags)])
+            self._cue = np.concatenate([self._cue, np.zeros_like(self._cue)])
+            self._derived = np.concatenate(
+                [self._derived, np.zeros_like(self._derived)]
+            )
+            self.flags, self.cue, self.derived = self._flags, self._cue, self._derived
+        if token in t.boundaries:
+            flags |= BOUNDARY
+        if token in t.stopwords:
+            flags |= STOPWORD
+        if token in t.negations:
+            flags |= NEGATION
+        if token.isalpha():
+            flags |= ALPHA
+        if token == u"?":
+            flags |= QUESTION_MARK
+        self.flags[g] = flags
+        self.cue[g] = _cue_index(t.cues, token)
+        for k in range(N_DERIVED):
+            self.derived[g, k] = -1
+        self.strings.append(token)
+        self.index[token] = g
+        return g
+
+    cdef int32_t _derive(self, int32_t g, int kind) except -1:
+        """The id of a feature made from token ``g`` (see ``N_DERIVED``)."""
+        cdef int32_t found = self.derived[g, kind]
+        if found >= 0:
+            return found
+        cdef str token = self.strings[g]
+        if kind == NEGATED:
+            found = self._id(u"not_" + token)
+        elif kind == LEFT:
+            found = self._id(u"left_" + token[:6])
+        elif kind == RIGHT:
+            found = self._id(u"right_" + token[:6])
+        elif kind == GOVERNOR:
+            found = self._id(u"gov_" + token[:6])
+        else:
+            found = self._id(u"gov_" + token[:6] + u"_neg")
+        self.derived[g, kind] = found
+        return found
+
+    # -- text --------------------------------------------------------------------------
+
+    cdef str _fold(self, object text):
+        """``text.translate(_FOLD)``, with each code point's fold looked up once."""
+        cdef str s = text if type(text) is str else str(text)
+        cdef Py_ssize_t n = len(s), i = 0
+        cdef Py_UCS4 ch, out
+        if n > self.buffer_size:
+            free(self.buffer)
+            self.buffer_size = 2 * n
+            self.buffer = <Py_UCS4 *>malloc(self.buffer_size * sizeof(Py_UCS4))
+            if not self.buffer:
+                self.buffer_size = 0
+                raise MemoryError()
+        for ch in s:
+            out = self.folds[ch] if ch < FOLDS else 0
+            if out == 0:
+                # the fold table's own answer (one character), kept
+                out = <Py_UCS4>ord(self.t.fold[<Py_ssize_t>ch])
+                if ch < FOLDS:
+                    self.folds[ch] = out
+            self.buffer[i] = out
+            i += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, self.buffer, n)
+
+    cdef int _split(self, str text, Py_ssize_t start, Py_ssize_t end, _Ids out) except -1:
+        """Add the ids of the tokens of ``text[start:end]`` to ``out``, as
+        ``_views._tokens`` finds them: runs of word characters (a final "n't" split
+        off), and every other character but whitespace alone."""
+        cdef Py_ssize_t i = start, j
+        cdef Py_UCS4 ch
+        while i < end:
+            ch = text[i]
+            if _is_word(ch):
+                j = i + 1
+                while j < end and _is_word(text[j]):
+                    j += 1
+                if (
+                    j + 1 < end
+                    and text[j - 1] == u"n"
+                    and text[j] == u"'"
+                    and text[j + 1] == u"t"
+                ):
+                    if j - 1 > i:
+                        out.add(self._id(text[i : j - 1]))
+                    out.add(self.nt)
+                    i = j + 2
+                else:
+                    out.add(self._id(text[i:j]))
+                    i = j
+            elif Py_UNICODE_ISSPACE(ch):
+                i += 1
+            else:
+                out.add(self._id(text[i : i + 1]))
+                i += 1
+        return 0
+
+    cdef tuple _target(self, object target):
+        """What the views need of a target: the ids of its view (the folded
+        target's words), and the names it is looked for under (see :func:`_find`),
+        worked out once."""
+        cdef PyObject *known = PyDict_GetItem(self.target_ids, target)
+        if known is not NULL:
+            return <tuple>known
+        core, names = self.t.names(target)
+        cdef list words = self._fold(target).split(), pairs = []
+        cdef str folded
+        for k, name in enumerate(names):
+            # targets._fold_name(name); names[0] is the target itself
+            folded = u" ".join(words if k == 0 else self._fold(name).split())
+            if folded:
+                pairs.append((name, folded))
+        info = (tuple([self._id(word) for word in words]), (core, tuple(pairs)))
+        if len(self.target_ids) >= self.limit:
+            self.target_ids.clear()
+        self.target_ids[target] = info
+        return info
+
+    # -- views -------------------------------------------------------------------------
+
+    cdef int _pair(
+        self, object text, object target, aliases, bint mask,
+        _Ids sentence, _Ids clause, _Ids cues, _Ids words,
+    ) except -1:
+        """Add one pair's views to the four outputs (``_views.target_tokens``)."""
+        cdef str folded = self._fold(text)
+        cdef tuple info = self._target(target)
+        cdef list spans = _find(self.t, folded, target, info[1], aliases)
+        cdef _Ids tokens = self.scratch
+        cdef Py_ssize_t i, n, lo, hi, first = -1, done = 0, start, end, before
+        cdef int32_t g
+        cdef bint question = False, negations = False, active
+        for g in <tuple>info[0]:
+            words.add(g)
+        tokens.n = 0
+        if not spans:
+            self._split(folded, 0, len(folded), tokens)
+            sentence.extend(tokens, 0, tokens.n)
+            clause.extend(tokens, 0, tokens.n)
+            cues.add(self.fixed[NOTFOUND])
+            for i in range(tokens.n):
+                if self.flags[tokens.data[i]] & QUESTION_MARK:
+                    cues.add(self.fixed[QUESTION])
+                    break
+            for i in range(tokens.n):
+                if self.cue[tokens.data[i]] >= 0:
+                    cues.add(self.fixed[ANY + self.cue[tokens.data[i]]])
+            return 0
+        # each run of tokens touching a mention becomes one TGT (_mask_mentions)
+        for span in sorted(spans):
+            start, end = span
+            if start < done:  # overlaps the previous mention
+                done = max(done, end)
+                continue
+            before = tokens.n
+            self._split(folded, done, start, tokens)
+            if tokens.n > before or before == 0:
+                if first < 0:
+                    first = tokens.n
+                tokens.add(self.tgt)
+            done = end
+        self._split(folded, done, len(folded), tokens)
+        n = tokens.n
+        if mask:
+            sentence.extend(tokens, 0, n)
+        else:
+            self._split(folded, 0, len(folded), sentence)
+        for i in range(n):
+            g = self.flags[tokens.data[i]]
+            question |= (g & QUESTION_MARK) != 0
+            negations |= (g & NEGATION) != 0
+        if question:
+            cues.add(self.fixed[QUESTION])
+        # the clause: from the boundary before the mention to the one after it
+        lo = first
+        while lo > 0 and not self.flags[tokens.data[lo - 1]] & BOUNDARY:
+            lo -= 1
+        # a coordinated object ("welcome the accord and TGT") borrows the clause before
+        if lo > 0:
+            i = lo
+            while i < first and self.flags[tokens.data[i]] & STOPWORD:
+                i += 1
+            if i == first:
+                lo -= 1
+                while lo > 0 and not self.flags[tokens.data[lo - 1]] & BOUNDARY:
+                    lo -= 1
+        hi = first + 1
+        while hi < n and not self.flags[tokens.data[hi]] & BOUNDARY:
+            hi += 1
+        if not negations:  # most sentences: nothing is negated
+            clause.extend(tokens, lo, hi)
+        else:
+            if self.negated.shape[0] < n:
+                self._negated = np.zeros(2 * n, np.uint8)
+                self.negated = self._negated
+            active = False
+            for i in range(n):
+                g = self.flags[tokens.data[i]]
+                if g & BOUNDARY:
+                    active = False
+                self.negated[i] = active
+                if g & NEGATION:
+                    active = True
+            for i in range(lo, hi):
+                g = tokens.data[i]
+                if self.negated[i] and g != self.tgt:
+                    clause.add(self._derive(g, NEGATED))
+                else:
+                    clause.add(g)
+        self._cues(first, lo, hi, negations, cues)
+        return 0
+
+    cdef int _cues(
+        self, Py_ssize_t first, Py_ssize_t lo, Py_ssize_t hi, bint negations,
+        _Ids cues,
+    ) except -1:
+        """Add the cue features of the pair in ``self.scratch`` (``_cue_tokens``)."""
+        cdef _Ids tokens = self.scratch
+        cdef Py_ssize_t i, gap, gov_i = -1
+        cdef int cls, gov_cls = -1, neg, gov_neg = 0, side, gov_side = 0, d, kind
+        for i in range(tokens.n):
+            cls = self.cue[tokens.data[i]]
+            if cls < 0:
+                continue
+            if not lo <= i < hi:
+                cues.add(self.fixed[OUT + cls])
+                continue
+            side = 0 if i < first else 1
+            neg = self.negated[i] if negations else 0
+            gap = i - first if i > first else first - i
+            d = 0 if gap <= 2 else 1 if gap <= 5 else 2
+            cues.add(self.fixed[BARE + 2 * cls + neg])
+            cues.add(self.fixed[SIDED + 4 * cls + 2 * side + neg])
+            cues.add(self.fixed[FAR + 6 * cls + 3 * side + d])
+            if side == 0 or gov_i < 0:
+                gov_i, gov_cls, gov_neg, gov_side = i, cls, neg, side
+        if gov_i >= 0:
+            kind = GOVERNOR_NEG if gov_neg else GOVERNOR
+            cues.add(self._derive(tokens.data[gov_i], kind))
+            cues.add(self.fixed[GOVCLS + 2 * gov_cls + gov_neg])
+            cues.add(self.fixed[GOVSIDE + gov_side])
         # the nearest content word on each side of the mention, within the clause
         for i in range(first - 1, lo - 1, -1):
-            tok = tokens[i]
-            if tok not in t.stopwords and tok.isalpha():
-                out.append(u"left_" + tok[:6])
+            if self.flags[tokens.data[i]] & (STOPWORD | ALPHA) == ALPHA:
+                cues.add(self._derive(tokens.data[i], LEFT))
                 break
         for i in range(first + 1, hi):
-            tok = tokens[i]
-            if tok not in t.stopwords and tok.isalpha():
-                out.append(u"right_" + tok[:6])
+            if self.flags[tokens.data[i]] & (STOPWORD | ALPHA) == ALPHA:
+                cues.add(self._derive(tokens.data[i], RIGHT))
                 break
-    return out
+        return 0
+
+    def views(self, texts, targets, aliases, bint mask):
+        """Return the views of the pairs: for each view of ``_views.VIEWS``, the ids
+        of its tokens, pair after pair (int32), and the number of ids of each pair
+        (int64).
+
+        ``texts`` and ``targets`` are sequences of str (or of a subclass such as
+        NumPy's ``str_``); ``aliases`` and ``mask`` are ``target_tokens``'.
+        """
+        cdef Py_ssize_t n = len(texts), k = 0, v
+        if len(targets) != n:
+            raise ValueError("texts and targets must have the same length")
+        if len(self.strings) > self.limit:
+            self.reset()
+        cdef list outputs = [_Ids(16 * n + 16) for v in range(4)]
+        cdef _Ids sentence = outputs[0], clause = outputs[1]
+        cdef _Ids cues = outputs[2], words = outputs[3]
+        lengths = np.zeros((4, n), np.int64)
+        cdef int64_t[:, ::1] counts = lengths
+        cdef Py_ssize_t before[4]
+        for text, target in zip(texts, targets):
+            for v in range(4):
+                before[v] = (<_Ids>outputs[v]).n
+            self._pair(text, target, aliases, mask, sentence, clause, cues, words)
+            for v in range(4):
+                counts[v, k] = (<_Ids>outputs[v]).n - before[v]
+            k += 1
+        return [((<_Ids>outputs[v]).result(), lengths[v]) for v in range(4)]
+
+    def tokens(self, ids, const int64_t[::1] lengths):
+        """Return the tokens of the ids of one view: a list of str per pair."""
+        cdef const int32_t[::1] which = ids
+        cdef list strings = self.strings, out = [], doc
+        cdef Py_ssize_t d, i, at = 0
+        for d in range(lengths.shape[0]):
+            doc = []
+            for i in range(at, at + lengths[d]):
+                doc.append(strings[which[i]])
+            at += lengths[d]
+            out.append(doc)
+        return out
 
 
-cdef tuple _target_tokens(_Tables t, object text, object target, aliases, bint mask):
-    """``_views.target_tokens`` of one pair (``text`` and ``target``: str, or a
-    subclass such as NumPy's ``str_``)."""
-    cdef str folded = text.translate(t.fold)
-    cdef list spans = _find(t, folded, target, aliases)
-    cdef list tokens, sentence, clause, cues
-    cdef list words = target.translate(t.fold).split()
-    cdef Py_ssize_t n, i, lo, hi, first = -1, done = 0, start, end, before
-    cdef bint active
-    cdef object span
-    cdef unsigned char[::1] negated = None
-    if not spans:
-        tokens = []
-        _split(folded, 0, len(folded), tokens)
-        cues = [u"notfound", u"question"] if u"?" in tokens else [u"notfound"]
-        cues += _cue_tokens(t, tokens, -1, 0, len(tokens), None)
-        return tokens, tokens, cues, words
-    # each run of tokens touching a mention becomes one TGT (_views._mask_mentions)
-    tokens = []
-    for span in sorted(spans):
-        start, end = span
-        if start < done:  # overlaps the previous mention
-            done = max(done, end)
-            continue
-        before = len(tokens)
-        _split(folded, done, start, tokens)
-        if len(tokens) > before or before == 0:
-            if first < 0:
-                first = len(tokens)
-            tokens.append(u"TGT")
-        done = end
-    _split(folded, done, len(folded), tokens)
-    if mask:
-        sentence = tokens
-    else:
-        sentence = []
-        _split(folded, 0, len(folded), sentence)
-    cues = [u"question"] if u"?" in tokens else []
-    n = len(tokens)
-    # the clause: from the boundary before the mention to the one after it
-    lo = first
-    while lo > 0 and tokens[lo - 1] not in t.boundaries:
-        lo -= 1
-    # a coordinated object ("welcome the accord and TGT") borrows the clause before
-    if lo > 0:
-        i = lo
-        while i < first and tokens[i] in t.stopwords:
-            i += 1
-        if i == first:
-            lo -= 1
-            while lo > 0 and tokens[lo - 1] not in t.boundaries:
-                lo -= 1
-    hi = first + 1
-    while hi < n and tokens[hi] not in t.boundaries:
-        hi += 1
-    if t.negations.isdisjoint(tokens):  # most sentences: nothing is negated
-        clause = tokens[lo:hi]
-    else:
-        negated = bytearray(n)
-        active = False
-        for i in range(n):
-            if tokens[i] in t.boundaries:
-                active = False
-            negated[i] = active
-            if tokens[i] in t.negations:
-                active = True
-        clause = []
-        for i in range(lo, hi):
-            if negated[i] and tokens[i] != u"TGT":
-                clause.append(u"not_" + tokens[i])
-            else:
-                clause.append(tokens[i])
-    cues += _cue_tokens(t, tokens, first, lo, hi, negated)
-    return sentence, clause, cues, words
+cdef class TableUnits:
+    """The units of an n-gram table (``_ngrams.NgramTable``) of each token id of a
+    :class:`TokenViews`: found once per token (the table's ``token_unit_ids``), then
+    copied. :meth:`rows` counts the table's n-grams in a view's ids, as
+    ``NgramTable.rows`` counts them in the view's token lists."""
 
+    cdef TokenViews owner
+    cdef object table
+    cdef bint chars, lowercase
+    cdef object _lookup
+    cdef const int64_t[::1] lookup  # for chars: the table's unit id of a code point
+    cdef Py_ssize_t generation, n_units, stamp
+    cdef object _start, _count, _units, _mark, _place
+    cdef int64_t[::1] start  # by id: where its units start in units, -1 unknown
+    cdef int32_t[::1] count  # by id: how many units it has
+    cdef int64_t[::1] units
+    cdef int64_t[::1] mark  # by id: the stamp of the last rows call that met it
+    cdef int64_t[::1] place  # by id: its rank among that call's distinct ids
 
-def target_tokens_many(texts, targets, aliases, bint mask, _Tables tables):
-    """Return ``_views.target_tokens`` of each pair, as four lists (one a view).
+    def __cinit__(self, TokenViews owner, table):
+        self.owner = owner
+        self.table = table
+        self.chars = table.kind == "char_wb"
+        self.lowercase = table.lowercase
+        if self.chars:
+            self._lookup = np.ascontiguousarray(table.lookup, np.int64)
+            self.lookup = self._lookup
+        self.generation = -1
+        self.stamp = 0
 
-    ``texts`` and ``targets`` are sequences of str; ``tables`` comes from
-    :func:`views_tables`. The Python functions of ``_views`` are the reference: the
-    tests check that both give the same tokens.
-    """
-    cdef list sentence = [], clause = [], cues = [], words = []
-    cdef tuple views
-    for text, target in zip(texts, targets):
-        views = _target_tokens(tables, text, target, aliases, mask)
-        sentence.append(views[0])
-        clause.append(views[1])
-        cues.append(views[2])
-        words.append(views[3])
-    return sentence, clause, cues, words
+    cdef int _prepare(self) except -1:
+        """Make room for every id of the owner; forget all of a past generation."""
+        cdef Py_ssize_t size = len(self.owner.strings), old
+        if self.generation != self.owner.generation:
+            self.generation = self.owner.generation
+            self._start = np.full(max(size, 1024), -1, np.int64)
+            self._count = np.zeros(max(size, 1024), np.int32)
+            self._mark = np.zeros(max(size, 1024), np.int64)
+            self._place = np.zeros(max(size, 1024), np.int64)
+            self._units = np.empty(16 * max(size, 1024), np.int64)
+            self.n_units = 0
+        elif size > self.start.shape[0]:
+            old = self.start.shape[0]
+            size = max(size, 2 * old)
+            self._start = np.concatenate([self._start, np.full(size - old, -1, np.int64)])
+            self._count = np.concatenate([self._count, np.zeros(size - old, np.int32)])
+            self._mark = np.concatenate([self._mark, np.zeros(size - old, np.int64)])
+            self._place = np.concatenate([self._place, np.zeros(size - old, np.int64)])
+        else:
+            return 0
+        self.start, self.count, self.units = self._start, self._count, self._units
+        self.mark, self.place = self._mark, self._place
+        return 0
+
+    cdef int _learn(self, int32_t g) except -1:
+        """Find the units of token ``g`` (``NgramTable.token_unit_ids``)."""
+        cdef str token = self.owner.strings[g], word
+        cdef Py_ssize_t k, m, last = self.lookup.shape[0] - 1 if self.chars else 0
+        cdef Py_UCS4 ch
+        if self.chars:  # the word padded with a space on each side: its characters
+            word = u" " + (token.lower() if self.lowercase else token) + u" "
+            found = None
+            m = len(word)
+        else:
+            found = self.table.token_unit_ids(token)
+            m = len(found)
+        if self.n_units + m > self.units.shape[0]:
+            self._units = np.concatenate(
+                [self._units[: self.n_units], np.empty(self.n_units + m, np.int64)]
+            )
+            self.units = self._units
+        if self.chars:
+            k = 0
+            for ch in word:
+                self.units[self.n_units + k] = self.lookup[min(<Py_ssize_t>ch, last)]
+                k += 1
+        else:
+            for k in range(m):
+                self.units[self.n_units + k] = found[k]
+        self.start[g] = self.n_units
+        self.count[g] = <int32_t>m
+        self.n_units += m
+        return 0
+
+    def rows(self, ids, const int64_t[::1] lengths):
+        """Return ``(indptr, indices, counts)`` of the table's count matrix of the
+        docs (``lengths[d]`` ids each, one after the other), as ``NgramTable.rows``."""
+        cdef const int32_t[::1] which = ids
+        cdef Py_ssize_t i, k, total = 0, n_docs = lengths.shape[0], n_unique = 0
+        cdef int32_t g
+        self._prepare()
+        self.stamp += 1
+        # the distinct ids (for chars: n-grams are found once per distinct word)
+        seen = np.empty(which.shape[0], np.int64)
+        cdef int64_t[::1] rank = seen
+        unique = np.empty(which.shape[0], np.int32)
+        cdef int32_t[::1] distinct = unique
+        for i in range(which.shape[0]):
+            g = which[i]
+            if self.start[g] < 0:
+                self._learn(g)
+            if not self.chars:
+                total += self.count[g]
+            elif self.mark[g] != self.stamp:
+                self.mark[g] = self.stamp
+                self.place[g] = n_unique
+                distinct[n_unique] = g
+                n_unique += 1
+                total += self.count[g]
+            if self.chars:
+                rank[i] = self.place[g]
+        units = np.empty(total, np.int64)
+        cdef int64_t[::1] out = units
+        segment_lengths = np.empty(n_unique if self.chars else n_docs, np.int64)
+        cdef int64_t[::1] segments = segment_lengths
+        cdef Py_ssize_t at = 0, d, j, begin
+        if self.chars:
+            for j in range(n_unique):
+                g = distinct[j]
+                begin = self.start[g]
+                for k in range(self.count[g]):
+                    out[at + k] = self.units[begin + k]
+                at += self.count[g]
+                segments[j] = self.count[g]
+        else:
+            i = 0
+            for d in range(n_docs):
+                segments[d] = 0
+                for j in range(lengths[d]):
+                    g = which[i]
+                    i += 1
+                    begin = self.start[g]
+                    for k in range(self.count[g]):
+                        out[at + k] = self.units[begin + k]
+                    at += self.count[g]
+                    segments[d] += self.count[g]
+        table = self.table
+        index = table.index
+        counted = count_ngrams(
+            units, segment_lengths, table.base, table.ngram_range[0],
+            table.ngram_range[1], self.chars, index.table, int(index._shift),
+        )
+        if not self.chars:
+            return counted
+        doc_indptr = np.zeros(n_docs + 1, np.int64)
+        np.cumsum(lengths, out=doc_indptr[1:])
+        return sum_rows(*counted, doc_indptr, seen)
 
 
 # ---------------------------------------------------------------------------------

@@ -125,10 +125,7 @@ class _TokenIds(dict):
         self.table = table
 
     def __missing__(self, token):
-        table = self.table
-        word = token.lower() if table.lowercase else token
-        units = (word,) if table.kind == "split" else _WORD_RE.findall(word)
-        found = tuple(table.tokens.get(unit, 0) for unit in units)
+        found = tuple(self.table.token_unit_ids(token))
         if len(self) >= _TOKEN_CACHE_SIZE:
             self.clear()
         self[token] = found
@@ -359,6 +356,19 @@ class NgramTable:
                 code = code * base + ids[starts[which] + k]
             keys[which] = code * 16 + n
         self.index = _KeyIndex(keys, columns)
+
+    def token_unit_ids(self, token):
+        """Return the unit ids of one token (a str without whitespace) of a
+        pre-tokenized document (see :class:`_TokenIds`): for ``char_wb`` those of
+        the word padded with a space on each side, the segment its n-grams are
+        found in; else its word units' ids (0 for a unit the vocabulary lacks).
+        """
+        word = token.lower() if self.lowercase else token
+        if self.kind == "char_wb":
+            padded = (" " + word + " ").encode("utf-32-le")
+            return self._char_ids(np.frombuffer(padded, dtype="<u4")).tolist()
+        units = (word,) if self.kind == "split" else _WORD_RE.findall(word)
+        return [self.tokens.get(unit, 0) for unit in units]
 
     def _char_ids(self, units):
         return self.lookup[np.minimum(units, len(self.lookup) - 1)]

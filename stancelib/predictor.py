@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import threading
 import uuid
 
 import numpy as np
 
-from . import _ngrams
+from . import _ngrams, _views
 from ._ngrams import _BLOCK, weigh
 from ._views import VIEWS, no_cycle_collection, tokens_of
 from .data import pair_columns
@@ -31,6 +32,8 @@ from .targets import normalize
 
 # with n_jobs, inputs longer than this are split between processes
 _PARALLEL_ROWS = 8000
+# distinct tokens a predictor keeps the attributes and units of (see _view_counts)
+_TOKEN_LIMIT = 200_000
 
 
 class _View:
@@ -48,28 +51,38 @@ class _View:
         self.idf = np.asarray(tfidf.idf_, self.dtype) if tfidf.use_idf else None
         self.norm = tfidf.norm
 
-    def features(self, docs):
-        """Return the tf-idf features of ``docs`` (CSR, columns of a row in any
-        order), as the vectorizer's ``transform`` computes them from the texts.
+    def counts(self, docs):
+        """Return the :class:`_Counts` of ``docs``: this view of
+        :func:`~stancelib._views.tokens_of`, token lists that stand for their tokens
+        joined by spaces."""
+        matrix = self.table.counts(docs, np.int32, sort=False, tokenized=True)
+        return _Counts(matrix.indptr, matrix.indices, matrix.data)
 
-        ``docs`` are this view of :func:`~stancelib._views.tokens_of`: token lists,
-        which stand for their tokens joined by spaces.
-        """
-        counts = self.table.counts(docs, self.dtype, sort=False, tokenized=True)
-        return weigh(counts, self.binary, self.sublinear, self.idf, self.norm)
+    def features(self, counts):
+        """Return the tf-idf features (CSR) of ``counts`` (:class:`_Counts`), as the
+        vectorizer's ``transform`` computes them from the texts."""
+        from scipy import sparse
 
-    def add_scores(self, docs, weights, scores):
-        """Add ``features(docs) @ weights`` to ``scores``.
+        matrix = sparse.csr_matrix(
+            (counts.values.astype(self.dtype), counts.indices, counts.indptr),
+            shape=(len(counts.indptr) - 1, self.table.n_features),
+        )
+        return weigh(matrix, self.binary, self.sublinear, self.idf, self.norm)
+
+    def add_scores(self, counts, weights, scores):
+        """Add ``features(counts) @ weights`` to ``scores``.
 
         The compiled loop (:func:`stancelib._count.add_scores`) computes each row's
         features and products in turn, without the block's feature matrix.
         """
         compiled = _ngrams._count
         if compiled is None or self.dtype != np.float32:  # float32 only, as there
-            scores += self.features(docs) @ weights
+            scores += self.features(counts) @ weights
             return
         compiled.add_scores(
-            *self.table.rows(docs, tokenized=True),
+            counts.indptr,
+            counts.indices,
+            counts.values,
             self.binary,
             self.sublinear,
             self.idf,
@@ -77,6 +90,27 @@ class _View:
             weights,
             scores,
         )
+
+
+class _Counts:
+    """The n-gram counts of a block of rows for one view: ``indptr``, ``indices``
+    and ``values`` of a CSR matrix (int64, int32 and int32 from the compiled
+    loops), columns of a row in any order."""
+
+    def __init__(self, indptr, indices, values):
+        self.indptr = np.asarray(indptr, np.int64)
+        self.indices = indices
+        self.values = values
+
+    def take(self, rows):
+        """Return the counts of the chosen rows, in their order."""
+        rows = np.asarray(rows, np.intp)
+        starts = self.indptr[rows]
+        sizes = self.indptr[rows + 1] - starts
+        indptr = np.zeros(len(rows) + 1, np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        at = np.repeat(starts - indptr[:-1], sizes) + np.arange(indptr[-1])
+        return _Counts(indptr, self.indices[at], self.values[at])
 
 
 _NORMS = {None: 0, "l1": 1, "l2": 2}
@@ -117,14 +151,14 @@ class _Linear:
         self.weights = np.ascontiguousarray(self.weights, np.float64)
         self.intercept = np.hstack([np.ravel(m.intercept_) for m in blocks])
 
-    def proba(self, views, tokens):
-        """Return the probabilities of rows from their tokens (by view, those of
-        :func:`~stancelib._views.tokens_of`), read by ``views`` (:class:`_View`)."""
-        n = len(tokens[VIEWS[0]])
+    def proba(self, views, counts):
+        """Return the probabilities of rows from the :class:`_Counts` of each of
+        ``views`` (:class:`_View`), in order."""
+        n = len(counts[0].indptr) - 1
         scores = np.zeros((n, self.weights.shape[1]))
-        for view in views:
+        for view, view_counts in zip(views, counts):
             part = self.weights[view.offset : view.offset + view.table.n_features]
-            view.add_scores(tokens[view.column], part, scores)
+            view.add_scores(view_counts, part, scores)
         scores += self.intercept
         proba = np.zeros((n, len(self.classes)))
         start = 0
@@ -259,6 +293,7 @@ class StancePredictor:
         self._classifier = model
         self._source = None
         self._token = uuid.uuid4().hex
+        self._compiled = None  # see _view_counts
 
     @property
     def classifier(self):
@@ -318,16 +353,41 @@ class StancePredictor:
         return proba
 
     def _block_proba(self, texts, targets):
-        with no_cycle_collection():  # see there: many small lists, no cycles
-            tokens = tokens_of(texts, targets, self.aliases, self.mask_target)
-            proba = self.model.proba(self.views, tokens)
+        with no_cycle_collection():  # see there: many small objects, no cycles
+            counts = self._view_counts(texts, targets)
+            proba = self.model.proba(self.views, counts)
             if self.target_models:
-                self._target_proba(targets, tokens, proba)
-            # freed now, the lists are not scanned when the collector resumes
-            del tokens
+                self._target_proba(targets, counts, proba)
         return proba
 
-    def _target_proba(self, targets, tokens, proba):
+    def _view_counts(self, texts, targets):
+        """Return the :class:`_Counts` of the pairs for each of ``self.views``.
+
+        With :mod:`stancelib._count`, the views are token ids
+        (``_count.TokenViews``) and each view's units come from the ids
+        (``_count.TableUnits``): every token's attributes and units are worked out
+        once, the first time it is met, and kept for the calls that follow. Without
+        it, the views are token lists (:func:`~stancelib._views.tokens_of`).
+        """
+        compiled = _ngrams._count
+        if compiled is None:
+            tokens = tokens_of(texts, targets, self.aliases, self.mask_target)
+            return [view.counts(tokens[view.column]) for view in self.views]
+        if getattr(self, "_compiled", None) is None:
+            ids = compiled.TokenViews(_views._TABLES, _TOKEN_LIMIT)
+            units = [compiled.TableUnits(ids, view.table) for view in self.views]
+            self._compiled = (threading.Lock(), ids, units)
+        lock, ids, units = self._compiled
+        with lock:
+            views = dict(
+                zip(VIEWS, ids.views(texts, targets, self.aliases, self.mask_target))
+            )
+            return [
+                _Counts(*table.rows(*views[view.column]))
+                for view, table in zip(self.views, units)
+            ]
+
+    def _target_proba(self, targets, counts, proba):
         """Give the rows of each target that has a model of its own that model's
         probabilities, in place."""
         rows_of = {}
@@ -337,7 +397,7 @@ class StancePredictor:
                 rows_of.setdefault(key, []).append(i)
         for key, chosen in rows_of.items():
             model = self.target_models[key]
-            picked = {name: [docs[i] for i in chosen] for name, docs in tokens.items()}
+            picked = [view_counts.take(chosen) for view_counts in counts]
             proba[chosen] = 0.0
             columns = np.searchsorted(self.classes_, model.classes)
             proba[np.ix_(chosen, columns)] = model.proba(self.views, picked)
@@ -357,6 +417,7 @@ class StancePredictor:
     def __getstate__(self):
         state = self.__dict__.copy()
         state["_classifier"] = None  # a pickle stays free of scikit-learn
+        state["_compiled"] = None  # caches, rebuilt on use
         return state
 
     def __repr__(self):

@@ -232,7 +232,8 @@ def find_folded(
 def _names(target: str) -> tuple[str, tuple[str, ...]]:
     """The folded core of ``target`` and the names it is looked for under, in order."""
     core = _LEADING_ARTICLES.sub("", normalize(target.strip()))
-    return core, (target, core, *aliases_of(target))
+    # aliases_of(target), its core found once
+    return core, (target, core, *_ALIASES.get(normalize(core), ()))
 
 
 def _partial_mentions(folded_text: str, folded_target: str) -> list[tuple[int, int]]:

@@ -70,6 +70,36 @@ def test_a_pairs_probabilities_do_not_depend_on_its_batch(fitted, pairs, counter
     np.testing.assert_array_equal(backwards, together)
 
 
+def test_predictions_hold_when_the_token_ids_start_afresh(fitted, pairs, monkeypatch):
+    import stancelib.predictor as module
+
+    # a predictor keeps so few tokens that each call starts its ids afresh
+    monkeypatch.setattr(module, "_TOKEN_LIMIT", 20)
+    predictor = fitted.to_predictor()
+    batch = UNSEEN + list(zip(pairs["text"], pairs["target"]))
+    generations = set()
+    for part in (batch, batch[::-1], UNSEEN, batch):
+        got = predictor.predict_proba(part)
+        np.testing.assert_allclose(got, _expected(fitted, part), rtol=0, atol=1e-6)
+        if predictor._compiled is not None:  # the compiled views
+            generations.add(predictor._compiled[1].generation)
+    if stancelib.predictor._ngrams._count is not None:
+        assert len(generations) == 4
+
+
+def test_threads_can_share_a_predictor(fitted, pairs):
+    from concurrent.futures import ThreadPoolExecutor
+
+    predictor = fitted.to_predictor()
+    batch = UNSEEN + list(zip(pairs["text"], pairs["target"]))
+    parts = [batch[i::7] for i in range(7)] * 3
+    expected = [_expected(fitted, part) for part in parts]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(predictor.predict_proba, parts))
+    for a, b in zip(got, expected):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+
+
 def test_binary_models_and_per_target_models(pairs):
     X, y = pairs[["text", "target"]], pairs["stance"]
     two = y.isin(["support", "opposition"])
@@ -179,16 +209,17 @@ def test_compiled_scores_are_the_features_times_the_weights(params, compiled, pa
     vectorizer = CompactTfidfVectorizer(dtype=np.float32, **params).fit(texts)
     view = _View(vectorizer, "sentence", vectorizer._fast_kind(), 0)
     docs = [text.split() for text in texts] + [[], ["unseen", "zyxt"]]
+    counts = view.counts(docs)
     weights = np.random.default_rng(0).normal(size=(view.table.n_features, 3))
     scores = np.ones((len(docs), 3))
-    view.add_scores(docs, weights, scores)
-    expected = 1.0 + view.features(docs) @ weights
+    view.add_scores(counts, weights, scores)
+    expected = 1.0 + view.features(counts) @ weights
     np.testing.assert_allclose(scores, expected, rtol=1e-12, atol=1e-12)
     with pytest.raises(ValueError, match="a row per count row"):
-        view.add_scores(docs, weights, scores[1:])
+        view.add_scores(counts, weights, scores[1:])
     # columns the weights do not cover (or an idf longer than the weights)
     with pytest.raises(ValueError, match="weights"):
-        view.add_scores(docs, weights[:5], scores)
+        view.add_scores(counts, weights[:5], scores)
 
 
 def test_n_jobs_workers_keep_the_predictor_they_were_sent(fitted, monkeypatch):

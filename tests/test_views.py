@@ -74,6 +74,24 @@ def test_compiled_views_equal_python_views_on_the_corpus(compiled):
             assert not differ, (name, mask, [texts[i] for i in differ[:3]])
 
 
+def test_token_ids_start_afresh_past_their_limit(compiled):
+    frame = read_corpus_frame("data").sample(600, random_state=0)
+    texts, targets = frame["text"].tolist(), frame["target"].tolist()
+    # the 54 fixed tokens (cue features, TGT, n't) and a few more
+    ids = compiled.TokenViews(_views._TABLES, 100)
+    reference = _views._per_view(_views.target_tokens, texts, targets, None, True)
+    for start in range(0, len(texts), 100):
+        part = slice(start, start + 100)
+        views = ids.views(texts[part], targets[part], None, True)
+        for name, view in zip(_views.VIEWS, views):
+            assert ids.tokens(*view) == reference[name][part]
+    # each call met more than 100 tokens: the five calls after the first started afresh
+    assert ids.generation == 6
+    for n_texts, n_targets in ((3, 2), (2, 3)):
+        with pytest.raises(ValueError, match="same length"):
+            ids.views(texts[:n_texts], targets[:n_targets], None, True)
+
+
 def test_compiled_views_take_str_subclasses(compiled):
     texts = [np.str_("We back the plan."), _Text("Nous rejetons la taxe.")]
     targets = [np.str_("the plan"), _Text("la taxe")]
