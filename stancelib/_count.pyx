@@ -389,6 +389,13 @@ cdef inline int _cue_index(object cues, str token) except -2:
     return _CLASS_INDEX[found]
 
 
+cdef object _grown(object array, Py_ssize_t size, fill):
+    """``array`` lengthened (along its first axis) to ``size`` rows, the new ones set
+    to ``fill``."""
+    more = np.full((size - array.shape[0],) + array.shape[1:], fill, array.dtype)
+    return np.concatenate([array, more])
+
+
 cdef class _Ids:
     """A growable array of int32 ids."""
 
@@ -403,7 +410,7 @@ cdef class _Ids:
 
     cdef inline int add(self, int32_t value) except -1:
         if self.n == self.data.shape[0]:
-            self.array = np.concatenate([self.array, np.empty_like(self.array)])
+            self.array = _grown(self.array, 2 * self.n, 0)
             self.data = self.array
         self.data[self.n] = value
         self.n += 1
@@ -564,11 +571,9 @@ cdef class TokenViews:
         cdef int flags = 0
         cdef _Tables t = self.t
         if g == self.flags.shape[0]:
-            self._flags = np.concatenate([self._flags, np.zeros_like(self._flags)])
-            self._cue = np.concatenate([self._cue, np.zeros_like(self._cue)])
-            self._derived = np.concatenate(
-                [self._derived, np.zeros_like(self._derived)]
-            )
+            self._flags = _grown(self._flags, 2 * g, 0)
+            self._cue = _grown(self._cue, 2 * g, 0)
+            self._derived = _grown(self._derived, 2 * g, 0)
             self.flags, self.cue, self.derived = self._flags, self._cue, self._derived
         if token in t.boundaries:
             flags |= BOUNDARY
@@ -877,8 +882,10 @@ cdef class TableUnits:
     cdef int64_t[::1] start  # by id: where its units start in units, -1 unknown
     cdef int32_t[::1] count  # by id: how many units it has
     cdef int64_t[::1] units
-    cdef int64_t[::1] mark  # by id: the stamp of the last rows call that met it
-    cdef int64_t[::1] place  # by id: its rank among that call's distinct ids
+    # for chars, by id: the stamp of the last rows call that met it, and its rank
+    # among that call's distinct ids
+    cdef int64_t[::1] mark
+    cdef int64_t[::1] place
 
     def __cinit__(self, TokenViews owner, table):
         self.owner = owner
@@ -893,26 +900,29 @@ cdef class TableUnits:
 
     cdef int _prepare(self) except -1:
         """Make room for every id of the owner; forget all of a past generation."""
-        cdef Py_ssize_t size = len(self.owner.strings), old
+        cdef Py_ssize_t size = len(self.owner.strings)
         if self.generation != self.owner.generation:
             self.generation = self.owner.generation
-            self._start = np.full(max(size, 1024), -1, np.int64)
-            self._count = np.zeros(max(size, 1024), np.int32)
-            self._mark = np.zeros(max(size, 1024), np.int64)
-            self._place = np.zeros(max(size, 1024), np.int64)
-            self._units = np.empty(16 * max(size, 1024), np.int64)
+            size = max(size, 1024)
+            self._start = np.full(size, -1, np.int64)
+            self._count = np.zeros(size, np.int32)
+            if self.chars:
+                self._mark = np.zeros(size, np.int64)
+                self._place = np.zeros(size, np.int64)
+            self._units = np.empty(16 * size, np.int64)
             self.n_units = 0
         elif size > self.start.shape[0]:
-            old = self.start.shape[0]
-            size = max(size, 2 * old)
-            self._start = np.concatenate([self._start, np.full(size - old, -1, np.int64)])
-            self._count = np.concatenate([self._count, np.zeros(size - old, np.int32)])
-            self._mark = np.concatenate([self._mark, np.zeros(size - old, np.int64)])
-            self._place = np.concatenate([self._place, np.zeros(size - old, np.int64)])
+            size = max(size, 2 * self.start.shape[0])
+            self._start = _grown(self._start, size, -1)
+            self._count = _grown(self._count, size, 0)
+            if self.chars:
+                self._mark = _grown(self._mark, size, 0)
+                self._place = _grown(self._place, size, 0)
         else:
             return 0
         self.start, self.count, self.units = self._start, self._count, self._units
-        self.mark, self.place = self._mark, self._place
+        if self.chars:
+            self.mark, self.place = self._mark, self._place
         return 0
 
     cdef int _learn(self, int32_t g) except -1:
@@ -953,11 +963,15 @@ cdef class TableUnits:
         cdef int32_t g
         self._prepare()
         self.stamp += 1
-        # the distinct ids (for chars: n-grams are found once per distinct word)
-        seen = np.empty(which.shape[0], np.int64)
-        cdef int64_t[::1] rank = seen
-        unique = np.empty(which.shape[0], np.int32)
-        cdef int32_t[::1] distinct = unique
+        # for chars, the distinct ids (n-grams are found once per distinct word): each
+        # id's rank among them, and the ids in order
+        seen = unique = None
+        cdef int64_t[::1] rank
+        cdef int32_t[::1] distinct
+        if self.chars:
+            seen = np.empty(which.shape[0], np.int64)
+            unique = np.empty(which.shape[0], np.int32)
+            rank, distinct = seen, unique
         for i in range(which.shape[0]):
             g = which[i]
             if self.start[g] < 0:
