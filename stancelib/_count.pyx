@@ -21,8 +21,8 @@ attributes (clause boundary, stopword, negation, cue class) are worked out once,
 first time it is met, and the clause, negation scope and cue features are loops over
 small integers. :class:`TableUnits` turns a view's ids into the unit ids of an n-gram
 table, each token's found once, for :func:`count_ngrams`; this is how
-``StancePredictor`` predicts. :func:`token_units` and :func:`distinct_tokens` do the
-same for token lists.
+``StancePredictor`` predicts. :func:`distinct_tokens` finds the distinct tokens of
+token lists.
 """
 
 import numpy as np
@@ -1035,38 +1035,6 @@ cdef Py_ssize_t _n_tokens(list docs) except -1:
     for doc in docs:
         total += len(doc)
     return total
-
-
-def token_units(list docs, object ids_of):
-    """Return each doc's number of units and all the units' ids, doc after doc.
-
-    ``docs`` are lists of tokens; ``ids_of`` maps a token to the tuple of its units'
-    ids (``_ngrams._TokenIds``, which finds the tokens it lacks). As
-    ``NgramTable._token_units`` computes them with NumPy.
-    """
-    cdef Py_ssize_t n = len(docs), d, size = 0, begin
-    cdef Py_ssize_t room = 16 + _n_tokens(docs)  # most tokens are one unit or none
-    cdef list doc
-    cdef PyObject *known
-    lengths = np.empty(n, np.int64)
-    ids = np.empty(room, np.int64)
-    cdef int64_t[::1] length_of = lengths
-    cdef int64_t[::1] id_of = ids
-    for d in range(n):
-        doc = docs[d]
-        begin = size
-        for token in doc:
-            known = PyDict_GetItem(ids_of, token)
-            found = ids_of[token] if known is NULL else <object>known
-            for unit in <tuple?>found:
-                if size == room:
-                    room *= 2
-                    ids = np.concatenate([ids, np.empty(room - size, np.int64)])
-                    id_of = ids
-                id_of[size] = unit
-                size += 1
-        length_of[d] = size - begin
-    return lengths, ids[:size]
 
 
 def distinct_tokens(list docs):

@@ -418,9 +418,6 @@ class NgramTable:
         """Return the segments (one per doc) and unit ids of token lists."""
         if self._token_ids is None:
             self._token_ids = _TokenIds(self)
-        if _count is not None and type(docs) is list:
-            lengths, ids = _count.token_units(docs, self._token_ids)
-            return _DocSegments(lengths), ids
         per_doc = np.fromiter(map(len, docs), np.int64, len(docs))
         parts = list(map(self._token_ids.__getitem__, chain.from_iterable(docs)))
         sizes = np.fromiter(map(len, parts), np.int64, len(parts))

@@ -132,17 +132,6 @@ def test_token_lists_count_as_their_joined_text(params, counter):
     assert (copy.counts(docs, np.float32, tokenized=True) != expected).nnz == 0
 
 
-def test_compiled_token_units_make_room_for_tokens_of_several_units(compiled):
-    # room is made for one unit a token: ten three-unit tokens need more
-    ids_of = {"a": (1, 2, 3), "b": (), "c": (4,)}
-    docs = [["a"] * 10, ["b", "c"], [], ["a", "c"]]
-    lengths, ids = compiled.token_units(docs, ids_of)
-    assert lengths.tolist() == [30, 1, 0, 4]
-    assert ids.tolist() == [1, 2, 3] * 10 + [4] + [1, 2, 3, 4]
-    with pytest.raises(TypeError):
-        compiled.token_units([("a",)], ids_of)  # token lists only
-
-
 def test_compiled_distinct_tokens(compiled):
     unique, seen, per_doc = compiled.distinct_tokens([["b", "a", "b"], [], ["a", "c"]])
     assert unique == ["b", "a", "c"]
