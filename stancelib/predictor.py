@@ -179,7 +179,7 @@ class _Linear:
 class _NotLinear(ValueError):
     def __init__(self, classifier):
         super().__init__(
-            "a StancePredictor needs a linear classifier (LinearSVC, "
+            "a StancePredictor needs a linear classifier (LinearSVC, LogRatioSVC, "
             "LogisticRegression, SGDClassifier or RidgeClassifier, alone or in a "
             "sigmoid CalibratedClassifierCV); the model's classifier is "
             f"{type(classifier).__name__}."
@@ -190,7 +190,9 @@ def _is_linear(estimator):
     from sklearn.linear_model import LogisticRegression, RidgeClassifier, SGDClassifier
     from sklearn.svm import LinearSVC
 
-    kinds = (LinearSVC, LogisticRegression, SGDClassifier, RidgeClassifier)
+    from .classifier import LogRatioSVC
+
+    kinds = (LinearSVC, LogisticRegression, SGDClassifier, RidgeClassifier, LogRatioSVC)
     return type(estimator) in kinds
 
 

@@ -14,7 +14,7 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.svm import LinearSVC
 
 import stancelib
-from stancelib.classifier import _pipeline_proba
+from stancelib.classifier import LogRatioSVC, _pipeline_proba
 from stancelib.predictor import StancePredictor
 
 UNSEEN = [
@@ -30,6 +30,7 @@ UNSEEN = [
 
 CLASSIFIERS = {
     "default": None,
+    "calibrated log-ratio SVM": CalibratedClassifierCV(LogRatioSVC(), cv=3),
     "calibrated, ensemble": CalibratedClassifierCV(
         LinearSVC(random_state=0), cv=3, ensemble=True
     ),

@@ -32,6 +32,7 @@ from sklearn.model_selection import GroupKFold, RandomizedSearchCV, StratifiedKF
 from sklearn.svm import LinearSVC
 
 import stancelib
+from stancelib.classifier import LogRatioSVC
 from stancelib.data import stance_names
 from stancelib.persistence import write_json
 
@@ -44,11 +45,15 @@ def candidate_estimators():
         )
         for c in (0.1, 0.25, 0.5, 1.0)
     ]
+    log_ratio = [
+        CalibratedClassifierCV(LogRatioSVC(C=c), cv=3, ensemble=False)
+        for c in (0.1, 0.25, 0.5)
+    ]
     logistic = [
         LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
         for c in (3.0, 10.0, 30.0)
     ]
-    return svms + logistic
+    return svms + log_ratio + logistic
 
 
 SEARCH_SPACE = {
