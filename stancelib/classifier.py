@@ -135,7 +135,10 @@ class LogRatioSVC(LinearClassifierMixin, BaseEstimator):
                 "The 'alpha' parameter of LogRatioSVC must be a float > 0. "
                 f"Got {self.alpha!r} instead."
             )
-        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
+        # float32 features stay as they are: only their weighted copy is float64
+        X, y = validate_data(
+            self, X, y, accept_sparse="csr", dtype=(np.float64, np.float32)
+        )
         check_classification_targets(y)
         X = sparse.csr_matrix(X)
         if X.nnz and X.data.min() < 0:
@@ -156,16 +159,20 @@ class LogRatioSVC(LinearClassifierMixin, BaseEstimator):
         sides = sparse.csr_matrix(is_positive.T, dtype=np.float64)
         sums = (sides @ X).toarray()
         inside = sums + self.alpha
-        outside = np.asarray(X.sum(axis=0)) - sums + self.alpha
+        outside = np.asarray(X.sum(axis=0, dtype=np.float64)) - sums + self.alpha
         ratios = np.log(inside / inside.sum(axis=1, keepdims=True)) - np.log(
             outside / outside.sum(axis=1, keepdims=True)
         )
-        weighted = X.copy()
+        # the weighted features share X's indices; their values are made per stance
+        weighted = sparse.csr_matrix(
+            (np.empty(X.nnz), X.indices, X.indptr), shape=X.shape, copy=False
+        )
         coef = np.empty((len(positives), X.shape[1]))
         intercept = np.empty(len(positives))
         self.n_iter_ = 0
         for k in range(len(positives)):
-            weighted.data = X.data * ratios[k, X.indices]
+            np.take(ratios[k], X.indices, out=weighted.data)
+            weighted.data *= X.data
             svm = LinearSVC(
                 C=self.C,
                 class_weight=self.class_weight,
