@@ -88,3 +88,14 @@ def test_dense_and_sparse_input_give_the_same_model(counts):
 def test_bad_input_is_refused(params, X, y, match):
     with pytest.raises(ValueError, match=match):
         LogRatioSVC(**params).fit(np.array(X), y)
+
+
+def test_float32_features_give_the_float64_model(counts):
+    # float32 features are weighted into float64 without a float64 copy of them
+    X, y = counts
+    X32 = sparse.csr_matrix(X.astype(np.float32))
+    single = LogRatioSVC().fit(X32, y)
+    double = LogRatioSVC().fit(sparse.csr_matrix(X), y)
+    np.testing.assert_array_equal(single.coef_, double.coef_)
+    np.testing.assert_array_equal(single.intercept_, double.intercept_)
+    assert X32.dtype == np.float32  # the caller's matrix is left as it was
