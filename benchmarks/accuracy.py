@@ -66,7 +66,9 @@ PARAM_GRID = {
             ensemble=False,
         ),
         CalibratedClassifierCV(
-            LinearSVC(C=1.0, class_weight="balanced"), cv=3, ensemble=False
+            LinearSVC(C=1.0, class_weight="balanced", random_state=0),
+            cv=3,
+            ensemble=False,
         ),
         LogisticRegression(
             C=10.0, class_weight="balanced", max_iter=2000, solver="newton-cg"
@@ -199,7 +201,7 @@ def baseline(joint: bool):
             TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
         ),
-        LinearSVC(C=1.0),
+        LinearSVC(C=1.0, random_state=0),
     )
 
 

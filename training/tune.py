@@ -41,7 +41,9 @@ def candidate_estimators():
     """The classifier families and regularisation strengths the search tries."""
     svms = [
         CalibratedClassifierCV(
-            LinearSVC(C=c, class_weight="balanced"), cv=3, ensemble=False
+            LinearSVC(C=c, class_weight="balanced", random_state=0),
+            cv=3,
+            ensemble=False,
         )
         for c in (0.1, 0.25, 0.5, 1.0)
     ]
