@@ -12,6 +12,7 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
 from .labels import STANCES
@@ -37,12 +38,57 @@ HARD_CASE_MINIMUM = {
 }
 
 
-_PAIR_BLOCK = 1000
+_PAIR_BLOCK = 5000
+# bits in the two bitmaps of each sentence's 5-grams: a cheap and a sharp filter
+_BITMAP_WORDS = (4, 16)
+
+
+def _prefixes(matrix, sizes, rank, lengths):
+    """Keep the ``lengths[i]`` rarest 5-grams (lowest ``rank``) of row i."""
+    rows = np.repeat(np.arange(matrix.shape[0]), sizes)
+    order = np.lexsort((rank[matrix.indices], rows))
+    columns = matrix.indices[order]
+    position = np.arange(len(order)) - np.repeat(matrix.indptr[:-1], sizes)
+    keep = position < np.repeat(lengths, sizes)
+    return sp.csr_matrix(
+        (np.ones(keep.sum(), np.float32), (rows[keep], columns[keep])),
+        shape=matrix.shape,
+    )
+
+
+def _bitmaps(matrix, sizes, words):
+    """Hash each row's 5-grams into a bitmap of ``64 * words`` bits."""
+    bits = (matrix.indices.astype(np.int64) * 2654435761) % (64 * words)
+    dense = np.zeros((matrix.shape[0], 64 * words), dtype=bool)
+    dense[np.repeat(np.arange(matrix.shape[0]), sizes), bits] = True
+    return np.packbits(dense, axis=1).view(np.uint64)
 
 
 def near_duplicate_pairs(sentences, threshold: float = 0.6) -> pd.DataFrame:
     """Return pairs of distinct sentences whose character 5-gram sets have a Jaccard
     similarity of at least ``threshold``.
+
+    The search is exact, and far faster than comparing every pair. Two sets with a
+    Jaccard similarity of at least t share one of their rarest 5-grams: among the
+    ``|x| - ceil(t|x|) + 1`` rarest of the longer sentence and the
+    ``|y| - ceil(2t|y| / (1 + t)) + 1`` rarest of the shorter (prefix filtering,
+    Xiao et al. 2008), and their sizes are within a factor t. Those candidates are
+    thinned by bitmaps: bits set in one sentence's hashed 5-grams and not in the
+    other's each stand for a distinct 5-gram in one set only, so they bound the
+    symmetric difference from below. The pairs left are scored exactly.
+
+    Parameters
+    ----------
+    sentences : iterable of str
+        Repeated sentences count once.
+    threshold : float, default=0.6
+        The lowest similarity reported, in (0, 1].
+
+    Returns
+    -------
+    DataFrame
+        Columns ``a``, ``b`` (``a`` comes first in ``sentences``) and ``similarity``,
+        most similar first.
 
     Examples
     --------
@@ -50,34 +96,59 @@ def near_duplicate_pairs(sentences, threshold: float = 0.6) -> pd.DataFrame:
     ...                       "The council welcomes the accords.", "Rain."]).shape[0]
     1
     """
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
     sentences = list(dict.fromkeys(sentences))
+    empty = pd.DataFrame(columns=["a", "b", "similarity"])
     if len(sentences) < 2:
-        return pd.DataFrame(columns=["a", "b", "similarity"])
-    grams = CountVectorizer(analyzer="char", ngram_range=(5, 5), binary=True)
-    matrix = (
-        grams.fit_transform(s.lower() for s in sentences).tocsr().astype(np.float32)
+        return empty
+    grams = CountVectorizer(
+        analyzer="char", ngram_range=(5, 5), binary=True, dtype=np.float32
     )
-    sizes = np.asarray(matrix.sum(axis=1)).ravel()
-    # one block of rows against itself and the rows after it at a time: the whole
-    # product holds every pair that shares a 5-gram (" the " is in most English
-    # sentences), billions of entries for a corpus of forty thousand sentences
+    matrix = grams.fit_transform(s.lower() for s in sentences).tocsr()
+    # rows in order of size, so that a row's partners of size t|x| to |x| are a slice
+    by_size = np.argsort(np.diff(matrix.indptr), kind="stable")
+    matrix = matrix[by_size]
+    sizes = np.diff(matrix.indptr)
+    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    rank = np.empty(matrix.shape[1], dtype=np.int64)
+    rank[np.argsort(frequency, kind="stable")] = np.arange(matrix.shape[1])
+    t = threshold
+    eps = 1e-9
+    probe = _prefixes(matrix, sizes, rank, sizes - np.ceil(t * sizes - eps) + 1)
+    index = _prefixes(
+        matrix, sizes, rank, sizes - np.ceil(2 * t / (1 + t) * sizes - eps) + 1
+    ).T.tocsc()
+    bitmaps = [_bitmaps(matrix, sizes, words) for words in _BITMAP_WORDS]
     found = []
     for start in range(0, len(sentences), _PAIR_BLOCK):
-        shared = (matrix[start : start + _PAIR_BLOCK] @ matrix[start:].T).tocoo()
-        rows, cols = shared.row + start, shared.col + start
-        upper = rows < cols
-        rows, cols, inter = rows[upper], cols[upper], shared.data[upper]
-        jaccard = inter / (sizes[rows] + sizes[cols] - inter)
-        close = jaccard >= threshold
-        found.append((rows[close], cols[close], jaccard[close]))
-    rows, cols, jaccard = (np.concatenate(part) for part in zip(*found))
+        stop = min(start + _PAIR_BLOCK, len(sentences))
+        low = np.searchsorted(sizes, np.ceil(t * sizes[start] - eps))
+        shared = (probe[start:stop] @ index[:, low:stop]).tocoo()
+        x, y = shared.row + start, shared.col + low
+        keep = (y < x) & (sizes[y] >= t * sizes[x] - eps)
+        x, y = x[keep], y[keep]
+        # J >= t  <=>  |x ^ y| <= (|x| + |y|)(1 - t) / (1 + t)
+        most = (sizes[x] + sizes[y]) * (1 - t) / (1 + t) + eps
+        for bits in bitmaps:
+            keep = np.bitwise_count(bits[x] ^ bits[y]).sum(axis=1) <= most
+            x, y, most = x[keep], y[keep], most[keep]
+        inter = np.asarray(matrix[x].multiply(matrix[y]).sum(axis=1)).ravel()
+        jaccard = inter / (sizes[x] + sizes[y] - inter)
+        close = jaccard >= t - eps
+        found.append((by_size[x[close]], by_size[y[close]], jaccard[close]))
+    first, second, jaccard = (np.concatenate(part) for part in zip(*found))
+    if not len(first):
+        return empty
+    a, b = np.minimum(first, second), np.maximum(first, second)
+    order = np.lexsort((b, a, -jaccard))
     return pd.DataFrame(
         {
-            "a": [sentences[i] for i in rows],
-            "b": [sentences[j] for j in cols],
-            "similarity": jaccard.round(3),
+            "a": [sentences[i] for i in a[order]],
+            "b": [sentences[j] for j in b[order]],
+            "similarity": jaccard[order].round(3),
         }
-    ).sort_values("similarity", ascending=False, ignore_index=True)
+    )
 
 
 def _words(sentence: str) -> list[str]:

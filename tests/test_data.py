@@ -1,4 +1,5 @@
 import datasets
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -143,7 +144,10 @@ def test_public_names_are_the_functions_not_their_modules():
     assert callable(stancelib.analyze)
 
 
-def test_near_duplicates_found_block_by_block_as_in_one_product(monkeypatch):
+@pytest.mark.parametrize("threshold", [0.3, 0.6, 0.85, 1.0])
+def test_near_duplicates_are_exactly_the_pairs_a_full_comparison_finds(
+    monkeypatch, threshold
+):
     from itertools import combinations
 
     from stancelib import quality
@@ -153,18 +157,67 @@ def test_near_duplicates_found_block_by_block_as_in_one_product(monkeypatch):
         for verb in ("welcomes", "welcomed", "rejects", "notes")
         for thing in ("accord", "accords", "embargo", "ceasefire agreement")
         for year in (2019, 2024)
-    ] + ["Rain.", "Les ministres saluent l'accord de 2019."]
+    ] + [
+        "Rain.",
+        "Rain",
+        "Les ministres saluent l'accord de 2019.",
+        "Les ministres saluent l'accord de 2019 !",
+        "The council welcomes the accord of 2019, and the embargo.",
+        "THE COUNCIL WELCOMES THE ACCORD OF 2019.",
+        "Nothing in common whatsoever here.",
+    ]
 
     def grams(s):
         s = s.lower()
         return {s[i : i + 5] for i in range(len(s) - 4)}
 
-    expected = set()
-    for a, b in combinations(sentences, 2):
+    expected = {}
+    for a, b in combinations(dict.fromkeys(sentences), 2):
         ga, gb = grams(a), grams(b)
-        if len(ga & gb) / len(ga | gb) >= 0.6:
-            expected.add(frozenset((a, b)))
+        if ga and gb and len(ga & gb) / len(ga | gb) >= threshold:
+            expected[a, b] = round(len(ga & gb) / len(ga | gb), 3)
     monkeypatch.setattr(quality, "_PAIR_BLOCK", 5)  # many blocks of rows
-    found = quality.near_duplicate_pairs(sentences)
-    assert {frozenset(p) for p in zip(found.a, found.b)} == expected
-    assert len(found) == len(expected) > 10
+    found = quality.near_duplicate_pairs(sentences, threshold)
+    assert dict(zip(zip(found.a, found.b), found.similarity)) == expected
+    assert found.similarity.is_monotonic_decreasing
+    assert len(found) == len(expected) > 0
+
+
+@pytest.mark.parametrize("threshold", [0.4, 0.6, 0.75])
+def test_near_duplicates_match_a_full_comparison_on_random_edits(
+    monkeypatch, threshold
+):
+    from itertools import combinations
+
+    from stancelib import quality
+
+    rng = np.random.default_rng(7)
+    words = "the council rejects welcomes accord embargo talks ceasefire of on".split()
+    base = [list(rng.choice(words, size=rng.integers(3, 12))) for _ in range(40)]
+    sentences = []
+    for sentence in base:  # each with a few copies, one or two words changed
+        for _ in range(5):
+            edited = list(sentence)
+            for i in rng.integers(0, len(edited), size=rng.integers(0, 3)):
+                edited[i] = rng.choice(words)
+            sentences.append(" ".join(edited))
+
+    def grams(s):
+        return {s[i : i + 5] for i in range(len(s) - 4)}
+
+    expected = set()
+    for a, b in combinations(dict.fromkeys(sentences), 2):
+        ga, gb = grams(a), grams(b)
+        if ga and gb and len(ga & gb) / len(ga | gb) >= threshold:
+            expected.add((a, b))
+    monkeypatch.setattr(quality, "_PAIR_BLOCK", 17)
+    found = quality.near_duplicate_pairs(sentences, threshold)
+    assert set(zip(found.a, found.b)) == expected
+    assert len(expected) > 20
+
+
+def test_near_duplicates_refuse_a_threshold_outside_zero_to_one():
+    from stancelib import quality
+
+    with pytest.raises(ValueError, match="threshold"):
+        quality.near_duplicate_pairs(["a b c d e f", "a b c d e g"], threshold=0)
