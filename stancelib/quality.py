@@ -105,7 +105,10 @@ def near_duplicate_pairs(sentences, threshold: float = 0.6) -> pd.DataFrame:
     grams = CountVectorizer(
         analyzer="char", ngram_range=(5, 5), binary=True, dtype=np.float32
     )
-    matrix = grams.fit_transform(s.lower() for s in sentences).tocsr()
+    try:
+        matrix = grams.fit_transform(s.lower() for s in sentences).tocsr()
+    except ValueError:  # no sentence has five characters: no 5-gram to share
+        return empty
     # rows in order of size, so that a row's partners of size t|x| to |x| are a slice
     by_size = np.argsort(np.diff(matrix.indptr), kind="stable")
     matrix = matrix[by_size]

@@ -216,6 +216,12 @@ def test_near_duplicates_match_a_full_comparison_on_random_edits(
     assert len(expected) > 20
 
 
+def test_near_duplicates_of_sentences_too_short_for_a_5_gram_are_none():
+    from stancelib import quality
+
+    assert quality.near_duplicate_pairs(["Oui.", "Non.", "ok", "ok"]).empty
+
+
 def test_near_duplicates_refuse_a_threshold_outside_zero_to_one():
     from stancelib import quality
 
