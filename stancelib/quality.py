@@ -43,24 +43,24 @@ _PAIR_BLOCK = 5000
 _BITMAP_WORDS = (4, 16)
 
 
-def _prefixes(matrix, sizes, rank, lengths):
-    """Keep the ``lengths[i]`` rarest 5-grams (lowest ``rank``) of row i."""
-    rows = np.repeat(np.arange(matrix.shape[0]), sizes)
-    order = np.lexsort((rank[matrix.indices], rows))
-    columns = matrix.indices[order]
-    position = np.arange(len(order)) - np.repeat(matrix.indptr[:-1], sizes)
+def _prefixes(matrix, lengths):
+    """Keep the first ``lengths[i]`` 5-grams of each row i of ``matrix`` (its columns
+    sorted rarest first)."""
+    sizes = np.diff(matrix.indptr)
+    position = np.arange(matrix.nnz) - np.repeat(matrix.indptr[:-1], sizes)
     keep = position < np.repeat(lengths, sizes)
+    indptr = np.concatenate(([0], np.cumsum(np.minimum(lengths, sizes))))
     return sp.csr_matrix(
-        (np.ones(keep.sum(), np.float32), (rows[keep], columns[keep])),
+        (np.ones(keep.sum(), np.float32), matrix.indices[keep], indptr),
         shape=matrix.shape,
     )
 
 
-def _bitmaps(matrix, sizes, words):
+def _bitmaps(matrix, words):
     """Hash each row's 5-grams into a bitmap of ``64 * words`` bits."""
     bits = (matrix.indices.astype(np.int64) * 2654435761) % (64 * words)
     dense = np.zeros((matrix.shape[0], 64 * words), dtype=bool)
-    dense[np.repeat(np.arange(matrix.shape[0]), sizes), bits] = True
+    dense[np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr)), bits] = True
     return np.packbits(dense, axis=1).view(np.uint64)
 
 
@@ -113,16 +113,22 @@ def near_duplicate_pairs(sentences, threshold: float = 0.6) -> pd.DataFrame:
     by_size = np.argsort(np.diff(matrix.indptr), kind="stable")
     matrix = matrix[by_size]
     sizes = np.diff(matrix.indptr)
+    # columns renumbered from the rarest 5-gram to the commonest: each row's prefix
+    # of rarest 5-grams is then its first entries
     frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    rank = np.empty(matrix.shape[1], dtype=np.int64)
+    rank = np.empty(matrix.shape[1], dtype=matrix.indices.dtype)
     rank[np.argsort(frequency, kind="stable")] = np.arange(matrix.shape[1])
+    matrix = sp.csr_matrix(
+        (matrix.data, rank[matrix.indices], matrix.indptr), shape=matrix.shape
+    )
+    matrix.sort_indices()
     t = threshold
     eps = 1e-9
-    probe = _prefixes(matrix, sizes, rank, sizes - np.ceil(t * sizes - eps) + 1)
+    probe = _prefixes(matrix, sizes - np.ceil(t * sizes - eps).astype(int) + 1)
     index = _prefixes(
-        matrix, sizes, rank, sizes - np.ceil(2 * t / (1 + t) * sizes - eps) + 1
+        matrix, sizes - np.ceil(2 * t / (1 + t) * sizes - eps).astype(int) + 1
     ).T.tocsc()
-    bitmaps = [_bitmaps(matrix, sizes, words) for words in _BITMAP_WORDS]
+    bitmaps = [_bitmaps(matrix, words) for words in _BITMAP_WORDS]
     found = []
     for start in range(0, len(sentences), _PAIR_BLOCK):
         stop = min(start + _PAIR_BLOCK, len(sentences))
