@@ -144,12 +144,27 @@ def test_public_names_are_the_functions_not_their_modules():
     assert callable(stancelib.analyze)
 
 
+def _pairs_compared_one_by_one(sentences, threshold):
+    """Every pair of distinct sentences with a 5-gram Jaccard of at least threshold,
+    found by comparing each pair: {(first, second): similarity}."""
+    from itertools import combinations
+
+    def grams(s):
+        s = s.lower()
+        return {s[i : i + 5] for i in range(len(s) - 4)}
+
+    found = {}
+    for a, b in combinations(dict.fromkeys(sentences), 2):
+        ga, gb = grams(a), grams(b)
+        if ga and gb and len(ga & gb) / len(ga | gb) >= threshold:
+            found[a, b] = len(ga & gb) / len(ga | gb)
+    return found
+
+
 @pytest.mark.parametrize("threshold", [0.3, 0.6, 0.85, 1.0])
 def test_near_duplicates_are_exactly_the_pairs_a_full_comparison_finds(
     monkeypatch, threshold
 ):
-    from itertools import combinations
-
     from stancelib import quality
 
     sentences = [
@@ -167,15 +182,10 @@ def test_near_duplicates_are_exactly_the_pairs_a_full_comparison_finds(
         "Nothing in common whatsoever here.",
     ]
 
-    def grams(s):
-        s = s.lower()
-        return {s[i : i + 5] for i in range(len(s) - 4)}
-
-    expected = {}
-    for a, b in combinations(dict.fromkeys(sentences), 2):
-        ga, gb = grams(a), grams(b)
-        if ga and gb and len(ga & gb) / len(ga | gb) >= threshold:
-            expected[a, b] = round(len(ga & gb) / len(ga | gb), 3)
+    expected = {
+        pair: round(similarity, 3)
+        for pair, similarity in _pairs_compared_one_by_one(sentences, threshold).items()
+    }
     monkeypatch.setattr(quality, "_PAIR_BLOCK", 5)  # many blocks of rows
     found = quality.near_duplicate_pairs(sentences, threshold)
     assert dict(zip(zip(found.a, found.b), found.similarity)) == expected
@@ -187,8 +197,6 @@ def test_near_duplicates_are_exactly_the_pairs_a_full_comparison_finds(
 def test_near_duplicates_match_a_full_comparison_on_random_edits(
     monkeypatch, threshold
 ):
-    from itertools import combinations
-
     from stancelib import quality
 
     rng = np.random.default_rng(7)
@@ -202,14 +210,7 @@ def test_near_duplicates_match_a_full_comparison_on_random_edits(
                 edited[i] = rng.choice(words)
             sentences.append(" ".join(edited))
 
-    def grams(s):
-        return {s[i : i + 5] for i in range(len(s) - 4)}
-
-    expected = set()
-    for a, b in combinations(dict.fromkeys(sentences), 2):
-        ga, gb = grams(a), grams(b)
-        if ga and gb and len(ga & gb) / len(ga | gb) >= threshold:
-            expected.add((a, b))
+    expected = set(_pairs_compared_one_by_one(sentences, threshold))
     monkeypatch.setattr(quality, "_PAIR_BLOCK", 17)
     found = quality.near_duplicate_pairs(sentences, threshold)
     assert set(zip(found.a, found.b)) == expected
