@@ -190,6 +190,58 @@ def phenomena_shares(frame: pd.DataFrame) -> pd.Series:
     return (pd.Series(counts, dtype=float) / len(frame)).sort_index()
 
 
+def tag_errors(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows whose hard-case tags contradict their definitions.
+
+    ``multi`` belongs on every row of a sentence (same ``doc_id``, when there is one,
+    and same ``text``) whose targets take different stances, and nowhere else;
+    ``distractor`` only on ``none`` rows; ``implicit``, ``near_miss`` and ``indirect``
+    never on them.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows with ``text``, ``stance`` and ``phenomena`` (``;``-separated tags).
+
+    Returns
+    -------
+    DataFrame
+        The offending rows (their index kept), with a ``problem`` column.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({
+    ...     "text": ["We back the deal and reject the levy."] * 2,
+    ...     "target": ["the deal", "the levy"],
+    ...     "stance": ["support", "opposition"],
+    ...     "phenomena": ["multi", ""]})
+    >>> tag_errors(rows)["problem"].tolist()
+    ['targets of the sentence differ in stance but multi is missing']
+    """
+    tags = frame["phenomena"].fillna("").str.split(";").apply(set)
+    sentence = ["doc_id", "text"] if "doc_id" in frame else ["text"]
+    differ = frame.groupby(sentence)["stance"].transform("nunique") > 1
+    multi = tags.apply(lambda t: "multi" in t)
+    none = frame["stance"] == "none"
+    problems = pd.Series("", index=frame.index)
+    checks = [
+        (
+            differ & ~multi,
+            "targets of the sentence differ in stance but multi is missing",
+        ),
+        (~differ & multi, "multi on a sentence whose targets share one stance"),
+        (~none & tags.apply(lambda t: "distractor" in t), "distractor on a stance row"),
+        (
+            none
+            & tags.apply(lambda t: bool(t & {"implicit", "near_miss", "indirect"})),
+            "implicit, near_miss or indirect on a none row",
+        ),
+    ]
+    for wrong, message in checks:
+        problems[wrong & (problems == "")] = message
+    return frame[problems != ""].assign(problem=problems[problems != ""])
+
+
 def corpus_report(frame: pd.DataFrame, splits: pd.Series | None = None) -> dict:
     """Compute the quality statistics of a labelled corpus.
 
@@ -237,6 +289,7 @@ def corpus_report(frame: pd.DataFrame, splits: pd.Series | None = None) -> dict:
         report["targets_per_domain"] = frame.groupby("domain")["target"].nunique()
     if "phenomena" in frame:
         report["phenomena"] = phenomena_shares(frame)
+        report["tag_errors"] = tag_errors(frame)
     if splits is not None:
         frame = frame.assign(split=splits.values)
         docs = frame.groupby("doc_id")["split"].nunique() if "doc_id" in frame else []
@@ -262,9 +315,10 @@ def report_failures(report: dict, *, full_corpus: bool = True) -> list[str]:
         f"{report['near_duplicate_sentence_share']:.1%} of sentences are in a "
         "near-duplicate pair (limit 1%)",
     )
+    openings = report["top_openings"]
     need(
         report["top_opening_share"] <= 0.02,
-        f"the opening {report['top_openings'].index[0]!r} starts "
+        f"the opening {openings.index[0] if len(openings) else ''!r} starts "
         f"{report['top_opening_share']:.1%} of sentences (limit 2%)",
     )
     shares = report["lang_stance_share"]
@@ -279,6 +333,13 @@ def report_failures(report: dict, *, full_corpus: bool = True) -> list[str]:
                 share >= minimum,
                 f"hard case {tag} is {share:.1%} (minimum {minimum:.0%})",
             )
+    if "tag_errors" in report:
+        errors = report["tag_errors"]
+        need(
+            errors.empty,
+            f"{len(errors)} rows with tags that contradict their definitions"
+            + ("" if errors.empty else f", first: {errors['problem'].iloc[0]}"),
+        )
     for key in ("docs_in_two_splits", "sentences_in_two_splits"):
         need(report.get(key, 0) == 0, f"{report.get(key)} {key.replace('_', ' ')}")
     if full_corpus:

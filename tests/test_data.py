@@ -228,3 +228,52 @@ def test_near_duplicates_refuse_a_threshold_outside_zero_to_one():
 
     with pytest.raises(ValueError, match="threshold"):
         quality.near_duplicate_pairs(["a b c d e f", "a b c d e g"], threshold=0)
+
+
+def test_tag_errors_name_each_contradiction():
+    from stancelib.quality import corpus_report, report_failures, tag_errors
+
+    rows = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d1", "d2", "d2", "d3", "d4", "d5"],
+            "text": ["A and B.", "A and B.", "C and D.", "C and D.", "E.", "F.", "G."],
+            "target": ["A", "B", "C", "D", "E", "F", "G"],
+            "stance": [
+                "support",
+                "opposition",
+                "none",
+                "none",
+                "support",
+                "none",
+                "none",
+            ],
+            "phenomena": ["multi", "", "multi", "multi", "distractor", "implicit", ""],
+        }
+    )
+    found = tag_errors(rows)
+    assert found["target"].tolist() == ["B", "C", "D", "E", "F"]
+    assert found["problem"].str.split().str[0].tolist() == [
+        "targets",
+        "multi",
+        "multi",
+        "distractor",
+        "implicit,",
+    ]
+    rows.loc[[1], "phenomena"] = "multi"
+    rows.loc[[2, 3], "phenomena"] = ""
+    rows.loc[4, "phenomena"] = "implicit"
+    rows.loc[5, "phenomena"] = "distractor"
+    assert tag_errors(rows).empty
+    # the same sentence in two documents is two sentences
+    twice = rows.iloc[[4, 5]].assign(text="Same.")
+    assert tag_errors(twice).empty
+    assert (
+        tag_errors(twice.drop(columns="doc_id"))["problem"]
+        .str.startswith("targets")
+        .all()
+    )
+    report = corpus_report(rows.assign(lang="en"))
+    assert report["tag_errors"].empty
+    assert not any("contradict" in line for line in report_failures(report))
+    report = corpus_report(rows.assign(lang="en", phenomena="multi"))
+    assert any("contradict" in line for line in report_failures(report))

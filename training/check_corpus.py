@@ -5,7 +5,8 @@
 
 Reports near-duplicate sentences (character 5-gram Jaccard >= 0.6), the most frequent
 4-word openings and 4-grams, label and language balance, domains, registers, hard-case
-shares and leakage between splits. Exits 1 when a check fails.
+shares, tags that contradict their definitions and leakage between splits. Exits 1 when
+a check fails.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ def _print_report(report: dict) -> None:
         + report["top_openings"].to_string()
     )
     print("\ntop 4-grams (sentences containing)\n" + report["top_4grams"].to_string())
+    if "tag_errors" in report:
+        errors = report["tag_errors"]
+        print(f"rows whose tags contradict their definitions: {len(errors)}")
+        for _, row in errors.head(10).iterrows():
+            print(f"  {row.get('doc_id', '')} {row['target']!r}: {row['problem']}")
     for key in ("docs_in_two_splits", "sentences_in_two_splits"):
         if key in report:
             print(f"{key.replace('_', ' ')}: {report[key]}")
