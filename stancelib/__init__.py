@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 # the public names and their modules, imported on first use: ``import stancelib``
 # stays quick, and a prediction loads only what it needs
 _LAZY = {
+    "EmbeddingBlend": "embeddings",
     "StanceClassifier": "classifier",
     "StancePredictor": "predictor",
     "UntrustedModelError": "persistence",
