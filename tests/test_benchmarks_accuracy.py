@@ -47,6 +47,8 @@ def test_accuracy_quick_run_on_french2017(accuracy, tmp_path):
     assert list(saved.columns[: len(accuracy.COLUMNS)]) == accuracy.COLUMNS
     markdown = (tmp_path / "accuracy-french2017-quick.md").read_text()
     assert markdown.startswith("| dataset | metric | stancelib |")
+    # says whether the embedding blend was tried, and why not
+    assert "stancelib on the public benchmarks: the n-gram model" in markdown
 
 
 def test_accuracy_without_data_says_so_and_returns(
