@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._ngrams import NgramTable, fast_kind, fit_counts, weigh
 from ._views import views_of
-from .data import check_pairs, check_stances, pair_columns
+from .data import check_training_pairs, pair_columns
 from .features import TargetContext
 from .predictor import StancePredictor, in_parts
 from .targets import normalize
@@ -484,10 +484,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         import pandas as pd
 
         self._check_params()
-        X = check_pairs(X)
-        y = check_stances(y)
-        if len(y) != len(X):
-            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels.")
+        X, y = check_training_pairs(X, y)
         if self.estimator is None:
             estimator = default_estimator(
                 pd.Series(y).value_counts().min(), n_jobs=self.n_jobs

@@ -165,6 +165,15 @@ def check_stances(y, *, name: str = "y") -> list[str]:
     return labels
 
 
+def check_training_pairs(X, y) -> tuple[pd.DataFrame, list[str]]:
+    """Validate a classifier's training input: :func:`check_pairs` of ``X``,
+    :func:`check_stances` of ``y``, and one label per pair."""
+    X, y = check_pairs(X), check_stances(y)
+    if len(y) != len(X):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels.")
+    return X, y
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     reader = _READERS.get(path.suffix.lower())
     if reader is None:

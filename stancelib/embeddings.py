@@ -21,7 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from .classifier import StanceClassifier
-from .data import check_pairs, check_stances
+from .data import check_pairs, check_training_pairs
 
 # vectors kept per encoder, so that cross-validation encodes each sentence once per
 # process; past this many the store starts afresh, which bounds its memory (384
@@ -196,10 +196,7 @@ class EmbeddingBlend(ClassifierMixin, BaseEstimator):
             The fitted classifier.
         """
         self._check_params()
-        X = check_pairs(X)
-        y = check_stances(y)
-        if len(y) != len(X):
-            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels.")
+        X, y = check_training_pairs(X, y)
         ngrams = StanceClassifier() if self.ngrams is None else clone(self.ngrams)
         self.ngrams_ = ngrams.fit(X, y)
         self.classes_ = self.ngrams_.classes_
