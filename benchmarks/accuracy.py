@@ -358,14 +358,16 @@ def run_corpus(n_jobs=2):
         ]
     )
     rows = {}
-    for i, (split, (X_test, y_test)) in enumerate(zip(splits, tests, strict=True)):
+    for split, (X_test, y_test), predicted, predicted_joint in zip(
+        splits, tests, ours, joint, strict=True
+    ):
         rows[split] = {
             **_scores(
                 "macro-F1",
                 X_test,
                 y_test,
-                ours[i],
-                joint[i],
+                predicted,
+                predicted_joint,
                 predict_per_target(X, y, X_test),
             ),
             "best_params": "default model (load_default)",
